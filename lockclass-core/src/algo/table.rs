@@ -1,0 +1,378 @@
+//! The RFC's table: a `Location`'s content hash picks one of `N` buckets; each bucket is a lock
+//! around a chain of records, one per source site, each holding the site's lock-class key.
+//!
+//! Differences from the posted patch, all deliberate:
+//! - buckets are published with Release/Acquire (the patch used Relaxed, which is a bug: a reader
+//!   could see the bucket pointer before the bucket's initialised lock);
+//! - a bucket holds an append-only chain instead of a vector of pointers, so the same memory can be
+//!   read without the lock (the `rcu` strategy); for the usual length-1 bucket both are one load;
+//! - a miss allocates the record before taking the bucket lock and registers the key under it,
+//!   so the same code serves sleeping and spinning locks.
+
+use super::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use super::site::Site;
+use super::AllocError;
+use core::panic::Location;
+use core::ptr::{self, NonNull};
+
+/// Bucket count of the RFC's table.
+pub const BUCKETS: usize = 1024;
+
+/// The lock around one bucket.
+///
+/// # Safety
+///
+/// `lock` must give mutual exclusion and make everything written before `unlock` visible to
+/// the next holder (acquire/release semantics).
+pub unsafe trait BucketLock {
+    /// Takes the lock, waiting (sleeping or spinning) as needed.
+    fn lock(&self);
+    /// Releases the lock.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds the lock.
+    unsafe fn unlock(&self);
+}
+
+/// What a table needs from where it runs: bucket locks, memory, and the lock checker's key
+/// registration (`lockdep_register_key` in the kernel).
+///
+/// # Safety
+///
+/// `alloc_bucket` returns a valid, initialised bucket ([`Bucket::init`]); `alloc_record` a valid
+/// record ([`Record::init`]). Both stay valid until passed to the matching `free_*`.
+pub unsafe trait TableEnv {
+    /// The bucket lock.
+    type Lock: BucketLock;
+    /// Per-class data a record carries (the key, and whatever the environment adds).
+    type Key;
+    /// Allocates and initialises a bucket; `None` if memory is short.
+    fn alloc_bucket(&self) -> Option<NonNull<Bucket<Self::Lock, Self::Key>>>;
+    /// Frees a bucket from `alloc_bucket`.
+    ///
+    /// # Safety
+    ///
+    /// `b` came from `alloc_bucket` of this environment and is no longer reachable.
+    unsafe fn free_bucket(&self, b: NonNull<Bucket<Self::Lock, Self::Key>>);
+    /// Allocates a record for `site`, its key not yet registered; `None` if memory is short.
+    fn alloc_record(&self, site: Site, hash: u64) -> Option<NonNull<Record<Self::Key>>>;
+    /// Registers the record's key with the lock checker. Called at most once per record,
+    /// under the bucket lock, only for the record that is then published.
+    fn register(&self, rec: &Record<Self::Key>);
+    /// Unregisters (if `registered`) and frees a record from `alloc_record`.
+    ///
+    /// # Safety
+    ///
+    /// `rec` came from `alloc_record` of this environment and is no longer reachable.
+    unsafe fn free_record(&self, rec: NonNull<Record<Self::Key>>, registered: bool);
+}
+
+/// One class: the site it stands for and its key.
+pub struct Record<K> {
+    /// Content hash of `site`.
+    pub hash: u64,
+    /// The source position.
+    pub site: Site,
+    /// Next record in the bucket; never changes once the record is published.
+    next: AtomicPtr<Record<K>>,
+    /// The class key.
+    pub key: K,
+}
+
+impl<K> Record<K> {
+    /// A record for `site` with `key`.
+    pub fn new(site: Site, hash: u64, key: K) -> Self {
+        Self {
+            hash,
+            site,
+            next: AtomicPtr::new(ptr::null_mut()),
+            key,
+        }
+    }
+
+    /// Writes every field but `key` at `p`, for environments that build the key in place.
+    ///
+    /// # Safety
+    ///
+    /// `p` is valid for writes and aligned; the caller initialises `key` itself.
+    pub unsafe fn init(p: *mut Self, site: Site, hash: u64) {
+        // SAFETY: `p` is valid for writes (caller); `addr_of_mut!` makes no reference to
+        // the uninitialised record.
+        unsafe {
+            ptr::addr_of_mut!((*p).hash).write(hash);
+            ptr::addr_of_mut!((*p).site).write(site);
+            ptr::addr_of_mut!((*p).next).write(AtomicPtr::new(ptr::null_mut()));
+        }
+    }
+
+    #[inline(always)]
+    fn matches(&self, site: &Site, hash: u64) -> bool {
+        // As the RFC: hash, line and column. Two sites would have to share a 64-bit hash *and*
+        // line and column to be confused; comparing file names would cost a string compare.
+        self.hash == hash && self.site.line == site.line && self.site.column == site.column
+    }
+}
+
+/// One bucket: its lock and the head of its chain.
+pub struct Bucket<L, K> {
+    /// Serialises inserts (and, for locked lookups, readers).
+    pub lock: L,
+    head: AtomicPtr<Record<K>>,
+}
+
+impl<L, K> Bucket<L, K> {
+    /// An empty bucket around `lock`.
+    pub fn new(lock: L) -> Self {
+        Self {
+            lock,
+            head: AtomicPtr::new(ptr::null_mut()),
+        }
+    }
+
+    /// Makes the bucket at `p` empty, for environments that initialise `lock` in place.
+    ///
+    /// # Safety
+    ///
+    /// `p` is valid for writes and aligned; the caller initialises `lock` itself.
+    pub unsafe fn init(p: *mut Self) {
+        // SAFETY: `p` is valid for writes (caller).
+        unsafe { ptr::addr_of_mut!((*p).head).write(AtomicPtr::new(ptr::null_mut())) };
+    }
+
+    #[inline(always)]
+    fn scan<'a>(&'a self, first: *mut Record<K>, site: &Site, hash: u64) -> Option<&'a Record<K>> {
+        let mut p = first;
+        // SAFETY: records reachable from a published head are initialised and are only freed
+        // by `Table::reset`, which excludes concurrent lookups.
+        while let Some(r) = unsafe { p.as_ref() } {
+            if r.matches(site, hash) {
+                return Some(r);
+            }
+            // Relaxed: `next` is written before the record is published with Release and never
+            // changes after; whoever reached `r` (by an Acquire load of `head`, or under the
+            // lock) already sees it, and the record it points to was published earlier.
+            p = r.next.load(Ordering::Relaxed);
+        }
+        None
+    }
+}
+
+/// Counts that tell what a table holds, for the memory report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TableStats {
+    /// Buckets allocated so far.
+    pub buckets: usize,
+    /// Records (= registered keys = classes) inserted.
+    pub records: usize,
+    /// Misses that lost a race and freed their unregistered record.
+    pub lost_races: usize,
+    /// Bytes: the table itself, plus its buckets and records.
+    pub bytes: usize,
+}
+
+/// The content-keyed table with `N` buckets (a power of two).
+pub struct Table<E: TableEnv, const N: usize = BUCKETS> {
+    env: E,
+    buckets: [AtomicPtr<Bucket<E::Lock, E::Key>>; N],
+    nbuckets: AtomicUsize,
+    nrecords: AtomicUsize,
+    lost_races: AtomicUsize,
+}
+
+// SAFETY: all shared state is atomics or behind the bucket locks; records and buckets are only
+// freed through `reset`/`drop`, which exclude concurrent use.
+unsafe impl<E: TableEnv + Sync, const N: usize> Sync for Table<E, N> where E::Key: Sync {}
+// SAFETY: the table owns its buckets and records; moving it moves that ownership.
+unsafe impl<E: TableEnv + Send, const N: usize> Send for Table<E, N> where E::Key: Send {}
+
+impl<E: TableEnv, const N: usize> Table<E, N> {
+    /// An empty table (no memory allocated until the first lookup).
+    #[cfg(not(loom))]
+    pub const fn new(env: E) -> Self {
+        assert!(N.is_power_of_two());
+        Self {
+            env,
+            buckets: [const { AtomicPtr::new(ptr::null_mut()) }; N],
+            nbuckets: AtomicUsize::new(0),
+            nrecords: AtomicUsize::new(0),
+            lost_races: AtomicUsize::new(0),
+        }
+    }
+
+    /// An empty table (loom's atomics have no `const` constructor).
+    #[cfg(loom)]
+    pub fn new(env: E) -> Self {
+        assert!(N.is_power_of_two());
+        Self {
+            env,
+            buckets: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
+            nbuckets: AtomicUsize::new(0),
+            nrecords: AtomicUsize::new(0),
+            lost_races: AtomicUsize::new(0),
+        }
+    }
+
+    /// The environment.
+    pub fn env(&self) -> &E {
+        &self.env
+    }
+
+    /// The bucket for `hash`, allocating it on first use.
+    #[inline(always)]
+    fn bucket(&self, hash: u64) -> Result<&Bucket<E::Lock, E::Key>, AllocError> {
+        let slot = &self.buckets[hash as usize & (N - 1)];
+        // Acquire: pairs with the Release in the compare-exchange below, so the bucket's
+        // initialised lock and head are visible before we use them.
+        let b = slot.load(Ordering::Acquire);
+        // SAFETY: a published bucket is initialised and lives until `reset`.
+        if let Some(b) = unsafe { b.as_ref() } {
+            return Ok(b);
+        }
+        self.bucket_slow(slot)
+    }
+
+    #[cold]
+    fn bucket_slow(
+        &self,
+        slot: &AtomicPtr<Bucket<E::Lock, E::Key>>,
+    ) -> Result<&Bucket<E::Lock, E::Key>, AllocError> {
+        let new = self.env.alloc_bucket().ok_or(AllocError)?;
+        // Release on success publishes the initialised bucket; Acquire on failure makes the
+        // winner's bucket visible to us.
+        match slot.compare_exchange(
+            ptr::null_mut(),
+            new.as_ptr(),
+            Ordering::Release,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => {
+                self.nbuckets.fetch_add(1, Ordering::Relaxed);
+                // SAFETY: we just published `new`; it lives until `reset`.
+                Ok(unsafe { new.as_ref() })
+            }
+            Err(winner) => {
+                // SAFETY: `new` was never published.
+                unsafe { self.env.free_bucket(new) };
+                // SAFETY: `winner` is non-null (the exchange failed) and published.
+                Ok(unsafe { &*winner })
+            }
+        }
+    }
+
+    /// The class for `loc`'s site, reading the bucket under its lock (the `mutex` and
+    /// `spinlock` strategies); a miss inserts a new class.
+    #[inline]
+    pub fn lookup_locked(
+        &self,
+        loc: &'static Location<'static>,
+    ) -> Result<&Record<E::Key>, AllocError> {
+        let site = Site::of(loc);
+        let hash = site.hash();
+        let bucket = self.bucket(hash)?;
+        bucket.lock.lock();
+        // Relaxed: the lock orders us after every insert into this bucket.
+        let found = bucket.scan(bucket.head.load(Ordering::Relaxed), &site, hash);
+        // SAFETY: we hold the lock.
+        unsafe { bucket.lock.unlock() };
+        match found {
+            Some(r) => Ok(r),
+            None => self.insert(bucket, site, hash),
+        }
+    }
+
+    /// The class for `loc`'s site, reading the bucket without any lock (the `rcu` strategy);
+    /// a miss inserts a new class under the bucket lock.
+    #[inline]
+    pub fn lookup_lockfree(
+        &self,
+        loc: &'static Location<'static>,
+    ) -> Result<&Record<E::Key>, AllocError> {
+        let site = Site::of(loc);
+        let hash = site.hash();
+        let bucket = self.bucket(hash)?;
+        // Acquire: pairs with the Release that published the head record (see `insert`).
+        match bucket.scan(bucket.head.load(Ordering::Acquire), &site, hash) {
+            Some(r) => Ok(r),
+            None => self.insert(bucket, site, hash),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn insert<'a>(
+        &'a self,
+        bucket: &'a Bucket<E::Lock, E::Key>,
+        site: Site,
+        hash: u64,
+    ) -> Result<&'a Record<E::Key>, AllocError> {
+        // Allocate before locking: the allocation may sleep, the lock may be a spinlock.
+        let new = self.env.alloc_record(site, hash).ok_or(AllocError)?;
+        bucket.lock.lock();
+        let head = bucket.head.load(Ordering::Relaxed);
+        if let Some(r) = bucket.scan(head, &site, hash) {
+            // SAFETY: we hold the lock.
+            unsafe { bucket.lock.unlock() };
+            self.lost_races.fetch_add(1, Ordering::Relaxed);
+            // SAFETY: `new` was never published; its key was never registered.
+            unsafe { self.env.free_record(new, false) };
+            return Ok(r);
+        }
+        // SAFETY: `new` is valid (from `alloc_record`) and not yet shared.
+        let rec = unsafe { new.as_ref() };
+        self.env.register(rec);
+        rec.next.store(head, Ordering::Relaxed);
+        // Release: publishes the record's fields (and registered key) to lock-free readers.
+        bucket.head.store(new.as_ptr(), Ordering::Release);
+        // SAFETY: we hold the lock.
+        unsafe { bucket.lock.unlock() };
+        self.nrecords.fetch_add(1, Ordering::Relaxed);
+        Ok(rec)
+    }
+
+    /// What the table holds now.
+    pub fn stats(&self) -> TableStats {
+        let buckets = self.nbuckets.load(Ordering::Relaxed);
+        let records = self.nrecords.load(Ordering::Relaxed);
+        TableStats {
+            buckets,
+            records,
+            lost_races: self.lost_races.load(Ordering::Relaxed),
+            bytes: core::mem::size_of::<Self>()
+                + buckets * core::mem::size_of::<Bucket<E::Lock, E::Key>>()
+                + records * core::mem::size_of::<Record<E::Key>>(),
+        }
+    }
+
+    /// Unregisters and frees every record and bucket, leaving an empty table.
+    ///
+    /// # Safety
+    ///
+    /// No lookup runs concurrently, and no reference returned by a lookup is used afterwards.
+    pub unsafe fn reset(&self) {
+        for slot in &self.buckets {
+            let b = slot.swap(ptr::null_mut(), Ordering::Acquire);
+            let Some(b) = NonNull::new(b) else { continue };
+            // SAFETY: published buckets are valid; nobody else uses them now (caller).
+            let mut p = unsafe { b.as_ref() }.head.load(Ordering::Acquire);
+            while let Some(r) = NonNull::new(p) {
+                // SAFETY: as above, for the records.
+                p = unsafe { r.as_ref() }.next.load(Ordering::Relaxed);
+                // SAFETY: unreachable from now on; published records were registered.
+                unsafe { self.env.free_record(r, true) };
+            }
+            // SAFETY: unreachable from now on.
+            unsafe { self.env.free_bucket(b) };
+        }
+        self.nbuckets.store(0, Ordering::Relaxed);
+        self.nrecords.store(0, Ordering::Relaxed);
+        self.lost_races.store(0, Ordering::Relaxed);
+    }
+}
+
+impl<E: TableEnv, const N: usize> Drop for Table<E, N> {
+    fn drop(&mut self) {
+        // SAFETY: `&mut self`: no concurrent lookup, no outstanding reference.
+        unsafe { self.reset() };
+    }
+}
