@@ -1,0 +1,1 @@
+//! Host mirror of the lock-class strategies (skeleton).
