@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# run-guest.sh: boots the kernel under QEMU with a busybox initramfs, runs a guest script
+# there and checks the outcome.
+#
+# usage: run-guest.sh --kernel DIR --script GUEST_SCRIPT --log OUT.log [options]
+#   --kernel DIR          kernel build directory (has arch/x86/boot/bzImage), e.g. the output
+#                         of scripts/build-kernel.sh lockdep
+#   --script FILE         guest script, run as /guest.sh by busybox `sh -e`; it can source
+#                         /guest-lib.sh (kernel/guest-lib.sh)
+#   --log FILE            where the whole serial console goes
+#   --ko FILE             module, packed as /lockclass_bench.ko
+#   --add FILE            extra file packed as /BASENAME (repeatable)
+#   --smp N               guest CPUs (default 2)
+#   --mem MB              guest memory (default 512)
+#   --icount              -icount shift=0,sleep=off: guest time advances per instruction, so
+#                         in-guest timings repeat from run to run (not real-hardware figures)
+#   --kvm                 use KVM instead of TCG (opt-in: it hangs on nested setups; the
+#                         watchdog stops it)
+#   --cmdline "ARGS"      extra kernel arguments (e.g. kmemleak=on)
+#   --timeout SECONDS     watchdog: QEMU is killed after this long (default 600)
+#   --expect-splat REGEX  the run must contain this kernel report; its lines are allowed
+#                         (repeatable; see scripts/check-log.sh --expect)
+#   --trace               run the guest script with sh -ex (prints each command)
+#   --verbose             stream the whole console, not just progress lines
+#
+# Exit 0 when the guest script ended with rc 0 and the log has no unexpected kernel report;
+# otherwise 1 with a one-line reason (`run-guest: FAIL: ...`) on stderr; 2 on usage errors.
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
+
+usage() { sed -n '5,26s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+bad_usage() { echo "run-guest: $*" >&2; usage; }
+
+kdir='' ko='' script='' log='' cmdline='' smp=2 mem=512 timeout=600 icount=0 kvm=0 trace=0 verbose=0
+adds=() expects=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --icount|--kvm|--trace|--verbose) declare "${1#--}=1"; shift; continue ;;
+    -h|--help) usage ;;
+    --kernel|--ko|--script|--log|--add|--smp|--mem|--cmdline|--timeout|--expect-splat)
+      [ $# -ge 2 ] || bad_usage "$1 needs a value" ;;
+    *) bad_usage "unknown argument '$1'" ;;
+  esac
+  case $1 in
+    --kernel) kdir=$2 ;; --ko) ko=$2 ;; --script) script=$2 ;; --log) log=$2 ;;
+    --add) adds+=("$2") ;; --smp) smp=$2 ;; --mem) mem=$2 ;; --cmdline) cmdline=$2 ;;
+    --timeout) timeout=$2 ;; --expect-splat) expects+=("$2") ;;
+  esac
+  shift 2
+done
+
+[ -n "$kdir" ] || bad_usage "--kernel DIR is required"
+[ -n "$script" ] || bad_usage "--script FILE is required"
+[ -n "$log" ] || bad_usage "--log FILE is required"
+bzimage=$kdir/arch/x86/boot/bzImage
+[ -f "$bzimage" ] || die "no kernel image at $bzimage (build it with scripts/build-kernel.sh)"
+[ -f "$script" ] || die "guest script $script not found"
+[ -z "$ko" ] || [ -f "$ko" ] || die "module $ko not found"
+for f in "${adds[@]}"; do [ -f "$f" ] || die "file $f (--add) not found"; done
+for v in smp mem timeout; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || bad_usage "--$v wants a positive integer, got '${!v}'"
+done
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/setup.sh"
+busybox=/bin/busybox   # Debian's busybox-static: the guest has no shared libraries
+if [ ! -x "$busybox" ] || LC_ALL=C readelf -l "$busybox" 2>/dev/null | grep -q 'program interpreter'; then
+  die "$busybox is not a static busybox: install busybox-static (scripts/setup.sh)"
+fi
+# gen_init_cpio's list format splits on whitespace.
+for f in "$REPO" "$script" "$ko" "${adds[@]}"; do
+  [[ $f != *[[:space:]]* ]] || die "path '$f' contains whitespace, which the initramfs list cannot hold"
+done
+
+accel=(-accel tcg)
+if [ "$kvm" = 1 ]; then
+  # Usable means: a character device we can open read-write (permissions, module loaded).
+  { [ -c /dev/kvm ] && (exec 3<>/dev/kvm); } 2>/dev/null || die "--kvm: /dev/kvm is missing or not usable by $(id -un)"
+  accel=(-enable-kvm -cpu host)
+  step "KVM requested: known to hang on nested setups; the watchdog stops it after $timeout s"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-guest.XXXXXX")
+qpid=
+cleanup() {
+  if [ -n "$qpid" ]; then kill "$qpid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+# Background jobs of a script ignore SIGINT: on Ctrl-C or TERM stop QEMU ourselves.
+trap 'echo "run-guest: interrupted" >&2; exit 130' INT TERM
+
+# --- initramfs -----------------------------------------------------------------------
+# The kernel's own gen_init_cpio writes device nodes (/dev/console, needed before devtmpfs
+# is mounted) without root rights, and gives a reproducible archive.
+gen=$kdir/usr/gen_init_cpio
+if [ ! -x "$gen" ]; then
+  cc -O2 -o "$tmp/gen_init_cpio" "$kdir/source/usr/gen_init_cpio.c" 2>/dev/null \
+    || die "no usr/gen_init_cpio in $kdir and could not build it from the kernel source"
+  gen=$tmp/gen_init_cpio
+fi
+{
+  for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /proc /sys /tmp /root; do echo "dir $d 755 0 0"; done
+  echo "nod /dev/console 600 0 0 c 5 1"
+  echo "nod /dev/null 666 0 0 c 1 3"
+  echo "file /bin/busybox $busybox 755 0 0"
+  # Applet links made here rather than with `busybox --install` in the guest: /init's own
+  # #!/bin/sh needs one before anything runs.
+  "$busybox" --list-full | while read -r applet; do
+    [ "$applet" = bin/busybox ] || echo "slink /$applet /bin/busybox 777 0 0"
+  done
+  echo "file /init $REPO/kernel/init.sh 755 0 0"
+  echo "file /guest-lib.sh $REPO/kernel/guest-lib.sh 644 0 0"
+  echo "file /guest.sh $(realpath "$script") 755 0 0"
+  [ -z "$ko" ] || echo "file /lockclass_bench.ko $(realpath "$ko") 644 0 0"
+  for f in "${adds[@]}"; do echo "file /$(basename "$f") $(realpath "$f") 644 0 0"; done
+} >"$tmp/initramfs.list"
+"$gen" -t 0 "$tmp/initramfs.list" | gzip -n -1 >"$tmp/initrd.gz"
+
+# --- boot ----------------------------------------------------------------------------
+# ignore_loglevel: lockdep prints "BUG: MAX_LOCKDEP_KEYS too low!" and "turning off the
+# locking correctness validator" at KERN_DEBUG, which the default console level hides.
+# panic=-1: a panic reboots at once, which -no-reboot turns into QEMU exiting.
+append="console=ttyS0 panic=-1 ignore_loglevel"
+[ "$trace" = 0 ] || append+=" lockclass_trace=1"
+[ -z "$cmdline" ] || append+=" $cmdline"
+qemu=(qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp "$smp" -nic none
+      -kernel "$bzimage" -initrd "$tmp/initrd.gz" -append "$append" -nographic -no-reboot)
+[ "$icount" = 0 ] || qemu+=(-icount 'shift=0,sleep=off')
+
+mkdir -p "$(dirname "$log")"
+: >"$log"
+step "booting $bzimage: ${accel[*]} -smp $smp -m $mem$([ "$icount" = 0 ] || echo ' -icount'), append '$append' (log: $log, watchdog ${timeout}s)"
+start=$EPOCHREALTIME
+# QEMU writes the console straight into the log; the terminal gets a filtered copy.
+# --foreground keeps QEMU in our process group, so the traps above can reach it.
+timeout --foreground --kill-after=10 "$timeout" "${qemu[@]}" </dev/null >"$log" 2>&1 &
+qpid=$!
+
+report_re=$("$REPO/scripts/check-log.sh" --pattern)
+# A module error line is preceded by a human sentence: show that too.
+tail -n +1 -f --pid="$qpid" "$log" 2>/dev/null | LC_ALL=C awk -v all="$verbose" -v rep="$report_re" '
+  { sub(/\r+$/, "") }
+  all || /lockclass-guest:|lockclass_bench: (start|progress|error|done)/ || $0 ~ rep {
+    if (!all && /lockclass_bench: error/ && prev ~ /lockclass_bench: / && prev !~ /lockclass_bench: (start|progress|error|done)/) print prev
+    print; fflush()
+  }
+  { prev = $0 }' || true
+set +e
+wait "$qpid"; qrc=$?
+set -e
+qpid=
+elapsed=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+
+# Serial output has CRLF line ends and firmware escape sequences: normalise the log once.
+sed -i 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' "$log"
+
+# --- verdict -------------------------------------------------------------------------
+reasons=()
+endline=$(grep -a -o 'lockclass-guest: end rc=[0-9]*' "$log" | tail -n 1 || true)
+if [ -z "$endline" ]; then
+  if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+    reasons+=("guest hung: no end marker after ${timeout}s, watchdog killed QEMU")
+  elif ! grep -aq 'lockclass-guest: begin' "$log"; then
+    reasons+=("guest never reached /init (QEMU exit status $qrc)")
+  else
+    reasons+=("guest ended without the end marker (QEMU exit status $qrc: kernel panic or crash?)")
+  fi
+  echo "run-guest: last lines of $log:" >&2
+  tail -n 15 "$log" | sed 's/^/  | /' >&2
+else
+  grc=${endline##*rc=}
+  [ "$grc" = 0 ] || reasons+=("guest script failed: rc=$grc")
+fi
+
+check_args=()
+for e in "${expects[@]}"; do check_args+=(--expect "$e"); done
+"$REPO/scripts/check-log.sh" "$log" "${check_args[@]}" >&2 || reasons+=("kernel report in the log (lines above)")
+
+uptime=$(sed -n 's/.*lockclass-guest: uptime=\([0-9.]*\).*/\1/p' "$log" | tail -n 1)
+if [ ${#reasons[@]} -gt 0 ]; then
+  msg=$(IFS=';'; echo "${reasons[*]}"); msg=${msg//;/; }
+  echo "run-guest: FAIL: $msg (log: $log)" >&2
+  exit 1
+fi
+echo "run-guest: ok: guest script rc=0, no unexpected kernel report; $elapsed s wall, guest uptime ${uptime:-?} s (log: $log)" >&2
