@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Safe wrappers around the module's C side (`params.c`, `helpers.c`).
+
+use kernel::ffi::{c_char, c_int, c_long, c_uint, c_void};
+use kernel::bindings;
+
+mod ffi {
+    use super::*;
+
+    extern "C" {
+        pub(super) fn lcb_param_strategy() -> *const c_char;
+        pub(super) fn lcb_param_mode() -> *const c_char;
+        pub(super) fn lcb_param_threads() -> *const c_char;
+        pub(super) fn lcb_param_sites() -> *const c_char;
+        pub(super) fn lcb_param_loops() -> c_int;
+        pub(super) fn lcb_param_runs() -> c_int;
+        pub(super) fn lcb_param_warmup() -> c_int;
+        pub(super) fn lcb_param_atomic_demo() -> bool;
+        pub(super) fn lcb_param_fail_alloc_every() -> c_int;
+        pub(super) fn lcb_param_leak_keys() -> bool;
+
+        pub(super) fn lcb_now_ns() -> u64;
+        pub(super) fn lcb_preempt_disable();
+        pub(super) fn lcb_preempt_enable();
+        pub(super) fn lcb_cond_resched();
+        pub(super) fn lcb_online_cpus() -> c_uint;
+        pub(super) fn lcb_lockdep_enabled() -> bool;
+        pub(super) fn lcb_register_key(key: *mut bindings::lock_class_key);
+        pub(super) fn lcb_unregister_key(key: *mut bindings::lock_class_key);
+        pub(super) fn lcb_alloc(size: usize) -> *mut c_void;
+        pub(super) fn lcb_free(p: *mut c_void);
+        pub(super) fn lcb_alloc_fail_every(k: c_int);
+        pub(super) fn lcb_live_allocs() -> c_long;
+        pub(super) fn lcb_run_threads(
+            n: c_uint,
+            f: unsafe extern "C" fn(*mut c_void, c_uint),
+            ctx: *mut c_void,
+        ) -> c_int;
+    }
+}
+
+/// The string parameters, as the C side holds them (never null: they have defaults, and
+/// `strategy=` on the command line sets an empty string).
+pub(crate) struct StrParams {
+    pub(crate) strategy: *const c_char,
+    pub(crate) mode: *const c_char,
+    pub(crate) threads: *const c_char,
+    pub(crate) sites: *const c_char,
+}
+
+/// Reads the string parameters.
+pub(crate) fn str_params() -> StrParams {
+    // SAFETY: plain reads of the module's own parameter variables, set before init runs.
+    unsafe {
+        StrParams {
+            strategy: ffi::lcb_param_strategy(),
+            mode: ffi::lcb_param_mode(),
+            threads: ffi::lcb_param_threads(),
+            sites: ffi::lcb_param_sites(),
+        }
+    }
+}
+
+/// The integer and boolean parameters: (loops, runs, warmup, fail_alloc_every).
+pub(crate) fn int_params() -> (i32, i32, i32, i32) {
+    // SAFETY: as `str_params`.
+    unsafe {
+        (
+            ffi::lcb_param_loops(),
+            ffi::lcb_param_runs(),
+            ffi::lcb_param_warmup(),
+            ffi::lcb_param_fail_alloc_every(),
+        )
+    }
+}
+
+/// (atomic_demo, leak_keys).
+pub(crate) fn bool_params() -> (bool, bool) {
+    // SAFETY: as `str_params`.
+    unsafe { (ffi::lcb_param_atomic_demo(), ffi::lcb_param_leak_keys()) }
+}
+
+/// Monotonic clock, ns (`ktime_get_ns`).
+#[inline(always)]
+pub(crate) fn now_ns() -> u64 {
+    // SAFETY: no preconditions.
+    unsafe { ffi::lcb_now_ns() }
+}
+
+/// Runs `f` with preemption disabled.
+#[inline(always)]
+pub(crate) fn non_preemptible<R>(f: impl FnOnce() -> R) -> R {
+    // SAFETY: balanced by the enable below; `f` cannot leave early except by panic, which
+    // the kernel treats as fatal anyway.
+    unsafe { ffi::lcb_preempt_disable() };
+    let r = f();
+    // SAFETY: pairs with the disable above.
+    unsafe { ffi::lcb_preempt_enable() };
+    r
+}
+
+/// Lets the scheduler run something else (between runs, so long loads stay friendly).
+pub(crate) fn cond_resched() {
+    // SAFETY: called from process context only (module init, kthreads).
+    unsafe { ffi::lcb_cond_resched() }
+}
+
+/// Online CPUs.
+pub(crate) fn online_cpus() -> u32 {
+    // SAFETY: no preconditions.
+    unsafe { ffi::lcb_online_cpus() }
+}
+
+/// Whether lockdep is built in and still on.
+pub(crate) fn lockdep_enabled() -> bool {
+    // SAFETY: no preconditions.
+    unsafe { ffi::lcb_lockdep_enabled() }
+}
+
+/// `lockdep_register_key`.
+///
+/// # Safety
+///
+/// `key` is valid, not static, not registered, and stays valid until unregistered.
+pub(crate) unsafe fn register_key(key: *mut bindings::lock_class_key) {
+    // SAFETY: forwarded from the caller.
+    unsafe { ffi::lcb_register_key(key) }
+}
+
+/// `lockdep_unregister_key` (waits for an RCU grace period: may sleep).
+///
+/// # Safety
+///
+/// `key` was registered and no lock initialised with it is used afterwards.
+pub(crate) unsafe fn unregister_key(key: *mut bindings::lock_class_key) {
+    // SAFETY: forwarded from the caller.
+    unsafe { ffi::lcb_unregister_key(key) }
+}
+
+/// Zeroed memory for a `T` from the module's counted allocator (GFP_ATOMIC when the caller
+/// cannot sleep), or `None`, also when fault injection says so.
+pub(crate) fn alloc_zeroed<T>() -> Option<core::ptr::NonNull<T>> {
+    // kmalloc aligns to at least 8 bytes on x86_64; nothing here needs more.
+    const { assert!(core::mem::align_of::<T>() <= 8) };
+    // SAFETY: no preconditions; a non-null result is valid for `size_of::<T>()` bytes.
+    core::ptr::NonNull::new(unsafe { ffi::lcb_alloc(core::mem::size_of::<T>()) }.cast())
+}
+
+/// Frees memory from [`alloc_zeroed`].
+///
+/// # Safety
+///
+/// `p` came from [`alloc_zeroed`] and is not used afterwards.
+pub(crate) unsafe fn free<T>(p: core::ptr::NonNull<T>) {
+    // SAFETY: forwarded from the caller.
+    unsafe { ffi::lcb_free(p.as_ptr().cast()) }
+}
+
+/// Makes every `k`-th allocation fail (0: none).
+pub(crate) fn set_alloc_fail_every(k: i32) {
+    // SAFETY: a plain store, done before any benchmark thread runs.
+    unsafe { ffi::lcb_alloc_fail_every(k) }
+}
+
+/// Allocations not yet freed.
+pub(crate) fn live_allocs() -> i64 {
+    // SAFETY: no preconditions.
+    unsafe { ffi::lcb_live_allocs() as i64 }
+}
+
+/// Runs `f(i)` for i in 0..n on n kthreads, one per online CPU, released together; returns
+/// when all have finished.
+pub(crate) fn run_on_threads<F: Fn(u32) + Sync>(n: u32, f: &F) -> kernel::error::Result {
+    unsafe extern "C" fn trampoline<F: Fn(u32) + Sync>(ctx: *mut c_void, idx: c_uint) {
+        // SAFETY: `ctx` is the `&F` passed below, alive until every thread has finished.
+        let f = unsafe { &*(ctx as *const F) };
+        f(idx);
+    }
+    // SAFETY: `f` outlives the call, which waits for all threads; `F: Sync` allows the shared use.
+    let ret = unsafe {
+        ffi::lcb_run_threads(n, trampoline::<F>, f as *const F as *mut c_void)
+    };
+    kernel::error::to_result(ret)
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * insmod parameters of lockclass_bench. Kernel 6.12's Rust `module!` has no parameters, so
+ * they are declared here and read by the Rust side through the accessors below; validation
+ * (with a log line naming the bad value and the valid ones) is done in Rust, in params.rs.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "glue.h"
+
+static char *strategy = "all";
+module_param(strategy, charp, 0444);
+MODULE_PARM_DESC(strategy, "Strategies to run: comma list of noop,mutex,spinlock,rcu,location,macro,dynamic,cached, or all (default all)");
+
+static char *mode = "all";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "Workloads: comma list of lookup,create,init,acquire,concurrent,atomic, or all (default all)");
+
+static char *threads = "1,2";
+module_param(threads, charp, 0444);
+MODULE_PARM_DESC(threads, "Thread counts for the concurrent mode, comma list, each 1..online CPUs (default 1,2)");
+
+static char *sites = "64";
+module_param(sites, charp, 0444);
+MODULE_PARM_DESC(sites, "Distinct call sites cycled through, comma list, each 1..1024 (default 64)");
+
+static int loops = 100000;
+module_param(loops, int, 0444);
+MODULE_PARM_DESC(loops, "Operations per timed run, 1..10000000 (default 100000)");
+
+static int runs = 5;
+module_param(runs, int, 0444);
+MODULE_PARM_DESC(runs, "Timed runs per strategy x mode x sites x threads, 1..1000 (default 5)");
+
+static int warmup = 1;
+module_param(warmup, int, 0444);
+MODULE_PARM_DESC(warmup, "Untimed warm-up runs before the timed ones, 0..100 (default 1)");
+
+static bool atomic_demo;
+module_param(atomic_demo, bool, 0444);
+MODULE_PARM_DESC(atomic_demo, "Run the mutex strategy in the atomic mode anyway, to provoke the 'sleeping function called from invalid context' report (default N)");
+
+static int fail_alloc_every;
+module_param(fail_alloc_every, int, 0444);
+MODULE_PARM_DESC(fail_alloc_every, "Fail every k-th allocation of the tables, to exercise the fallback to the Location address as a static key; 0 = never (default 0)");
+
+static bool leak_keys;
+module_param(leak_keys, bool, 0444);
+MODULE_PARM_DESC(leak_keys, "Behave as the RFC as posted: never unregister or free the table's keys, not even on unload (default N)");
+
+const char *lcb_param_strategy(void) { return strategy; }
+const char *lcb_param_mode(void) { return mode; }
+const char *lcb_param_threads(void) { return threads; }
+const char *lcb_param_sites(void) { return sites; }
+int lcb_param_loops(void) { return loops; }
+int lcb_param_runs(void) { return runs; }
+int lcb_param_warmup(void) { return warmup; }
+bool lcb_param_atomic_demo(void) { return atomic_demo; }
+int lcb_param_fail_alloc_every(void) { return fail_alloc_every; }
+bool lcb_param_leak_keys(void) { return leak_keys; }

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The strategies under test, one per file, behind one small trait, and the table of them
+//! (as refscale.c keeps one `ref_scale_ops` per `scale_type`).
+
+mod cached;
+mod dynamic;
+mod location;
+mod macro_key;
+mod mutex_table;
+mod noop;
+mod rcu_table;
+mod spinlock_table;
+
+use crate::algo::table::Record;
+use crate::algo::AllocError;
+use crate::kernel_env::KernelKey;
+use crate::sites::CallSite;
+use crate::workload;
+use kernel::ffi::c_char;
+use core::sync::atomic::{AtomicUsize, Ordering};
+use kernel::bindings;
+
+/// A lock class as a lock constructor receives it.
+#[derive(Clone, Copy)]
+pub(crate) struct Class {
+    pub(crate) key: *mut bindings::lock_class_key,
+    pub(crate) name: *const c_char,
+}
+
+/// What a strategy reports after its modes ran.
+#[derive(Default)]
+pub(crate) struct Stats {
+    pub(crate) table_bytes: usize,
+    pub(crate) buckets: usize,
+    pub(crate) classes: usize,
+    pub(crate) lost_races: usize,
+    pub(crate) fallbacks: usize,
+}
+
+/// One way of giving a lock its class.
+pub(crate) trait Strategy: Sync + 'static {
+    /// Name used by the `strategy=` parameter and in the output.
+    const NAME: &'static str;
+    /// `class` may be called with preemption disabled.
+    const ATOMIC_SAFE: bool;
+    /// Cap on operations per timed run (an operation that waits for RCU must not run 10^5 times).
+    const MAX_OPS: u64 = u64::MAX;
+
+    /// The class for a lock created at `site`: what a `#[track_caller]` constructor computes
+    /// from `Location::caller()` (here passed explicitly, which is what `#[track_caller]` does).
+    fn class(&self, site: &'static CallSite) -> Class;
+
+    /// Gives back a class when its lock goes away (only per-object keys do anything).
+    #[inline(always)]
+    fn release(&self, _class: Class) {}
+
+    /// Empties the strategy's table, unregistering its keys. No lookup may run concurrently.
+    fn reset(&self) {}
+
+    /// Memory and class counts.
+    fn stats(&self) -> Stats {
+        Stats::default()
+    }
+}
+
+/// The class a table record stands for.
+#[inline(always)]
+fn record_class(r: &Record<KernelKey>) -> Class {
+    Class {
+        key: r.key.key_ptr(),
+        name: r.key.name_ptr(),
+    }
+}
+
+/// Name of fallback classes (one static, so `release` can recognise them by address).
+static FALLBACK_NAME: &core::ffi::CStr = c"fallback_lock_class";
+
+/// The RFC's fallback when the table cannot allocate: the `Location` itself is the (static)
+/// key, so every such site shares no class with others but gets no name of its own.
+#[cold]
+fn fallback_class(site: &'static CallSite, fallbacks: &AtomicUsize) -> Class {
+    fallbacks.fetch_add(1, Ordering::Relaxed);
+    Class {
+        key: site.loc as *const _ as *mut bindings::lock_class_key,
+        name: FALLBACK_NAME.as_ptr().cast(),
+    }
+}
+
+/// A table lookup's class, or the fallback.
+#[inline(always)]
+fn class_or_fallback(
+    r: Result<&Record<KernelKey>, AllocError>,
+    site: &'static CallSite,
+    fallbacks: &AtomicUsize,
+) -> Class {
+    match r {
+        Ok(r) => record_class(r),
+        Err(AllocError) => fallback_class(site, fallbacks),
+    }
+}
+
+/// One row of the strategy table.
+pub(crate) struct StrategyOps {
+    pub(crate) name: &'static str,
+    /// Runs the plan's modes for this strategy (monomorphized: no indirect call per operation).
+    pub(crate) run: fn(&crate::params::Plan, &mut crate::report::Report) -> kernel::error::Result,
+    /// Empties the strategy's table (module exit, failed init).
+    pub(crate) reset: fn(),
+    /// Memory and class counts.
+    pub(crate) stats: fn() -> Stats,
+}
+
+macro_rules! ops {
+    ($ty:ty, $instance:expr) => {
+        StrategyOps {
+            name: <$ty as Strategy>::NAME,
+            run: |plan, report| workload::run_strategy(&$instance, plan, report),
+            reset: || <$ty as Strategy>::reset(&$instance),
+            stats: || <$ty as Strategy>::stats(&$instance),
+        }
+    };
+}
+
+/// Every strategy, in output order.
+pub(crate) static STRATEGIES: [StrategyOps; 8] = [
+    ops!(noop::Noop, noop::INSTANCE),
+    ops!(mutex_table::MutexTable, mutex_table::INSTANCE),
+    ops!(spinlock_table::SpinlockTable, spinlock_table::INSTANCE),
+    ops!(rcu_table::RcuTable, rcu_table::INSTANCE),
+    ops!(location::LocationKey, location::INSTANCE),
+    ops!(macro_key::MacroKey, macro_key::INSTANCE),
+    ops!(dynamic::DynamicKey, dynamic::INSTANCE),
+    ops!(cached::CachedTable, cached::INSTANCE),
+];
+
+/// Table statistics in the report's shape.
+fn table_stats(s: crate::algo::table::TableStats, fallbacks: &AtomicUsize) -> Stats {
+    Stats {
+        table_bytes: s.bytes,
+        buckets: s.buckets,
+        classes: s.records,
+        lost_races: s.lost_races,
+        fallbacks: fallbacks.load(Ordering::Relaxed),
+    }
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The workloads (`mode=`), generic over the strategy so every timed loop is monomorphized:
+//! the harness makes one indirect call per *batch*, never per operation (refscale's
+//! `readsection(nloops)` shape). Timing itself is in `run_timed`, apart from what is timed.
+
+use crate::glue;
+use crate::params::{Mode, Plan};
+use crate::report::{Report, Row};
+use crate::sites::{CallSite, CALL_SITES};
+use crate::strategy::Strategy;
+use core::hint::black_box;
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicU64, Ordering};
+use kernel::bindings;
+use kernel::prelude::*;
+
+/// Most kthreads a concurrent run uses (the kernels built here have NR_CPUS=8).
+pub(crate) const MAX_THREADS: usize = 8;
+
+/// Operations per preemption-disabled section in `atomic` mode: long enough that the
+/// enable/disable pair is noise, short enough to keep scheduling latency low.
+const ATOMIC_CHUNK: u64 = 4096;
+
+/// Cycles through `sites` from `*cursor`, `ops` times, asking for a class each time.
+#[inline(always)]
+fn lookups<S: Strategy>(s: &S, sites: &'static [CallSite], cursor: &mut usize, ops: u64) -> usize {
+    let mut acc = 0usize;
+    let mut j = *cursor;
+    for _ in 0..ops {
+        let c = s.class(&sites[j]);
+        acc ^= c.key as usize;
+        s.release(c);
+        j += 1;
+        if j == sites.len() {
+            j = 0;
+        }
+    }
+    *cursor = j;
+    acc
+}
+
+#[inline(never)]
+fn lookup_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: u64) -> usize {
+    lookups(s, sites, &mut 0, ops)
+}
+
+/// Lookups with preemption disabled, in chunks.
+#[inline(never)]
+fn atomic_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: u64) -> usize {
+    let (mut acc, mut done, mut cursor) = (0usize, 0u64, 0usize);
+    while done < ops {
+        let n = (ops - done).min(ATOMIC_CHUNK);
+        acc ^= glue::non_preemptible(|| lookups(s, sites, &mut cursor, n));
+        done += n;
+    }
+    acc
+}
+
+/// Class lookup plus `mutex` initialisation with it (lockdep_init_map under lockdep); with
+/// `acquire`, also the first lock/unlock, where lockdep looks the class up or registers it.
+#[inline(never)]
+fn init_batch<S: Strategy, const ACQUIRE: bool>(s: &S, sites: &'static [CallSite], ops: u64) -> usize {
+    let mut m = MaybeUninit::<bindings::mutex>::zeroed();
+    let mut acc = 0usize;
+    let mut j = 0;
+    for _ in 0..ops {
+        let c = s.class(&sites[j]);
+        // SAFETY: `m` is a local mutex nobody else sees; it is unlocked whenever it is
+        // re-initialised; the key is valid (static, or registered until `release`).
+        unsafe {
+            bindings::__mutex_init(m.as_mut_ptr(), c.name, c.key);
+            if ACQUIRE {
+                bindings::mutex_lock(m.as_mut_ptr());
+                bindings::mutex_unlock(m.as_mut_ptr());
+            }
+        }
+        acc ^= c.key as usize;
+        s.release(c);
+        j += 1;
+        if j == sites.len() {
+            j = 0;
+        }
+    }
+    acc
+}
+
+/// Times one batch: ns for the whole batch.
+#[inline(always)]
+fn run_timed(batch: impl FnOnce() -> usize) -> u64 {
+    let t0 = glue::now_ns();
+    black_box(batch());
+    glue::now_ns() - t0
+}
+
+/// Runs every mode of the plan for strategy `s`, reporting as it goes. Leaves `s`'s table
+/// populated (as a long-running kernel would have it) for the stats line and module exit.
+pub(crate) fn run_strategy<S: Strategy>(s: &'static S, plan: &Plan, report: &mut Report) -> Result {
+    let ops = plan.loops.min(S::MAX_OPS);
+    for &mode in plan.modes.iter() {
+        report.progress(S::NAME, mode);
+        if mode == Mode::Atomic && !S::ATOMIC_SAFE && !(plan.atomic_demo && S::NAME == "mutex") {
+            report.skip(S::NAME, mode, "might_sleep");
+            continue;
+        }
+        for &nsites in plan.sites.iter() {
+            let sites: &'static [CallSite] = &CALL_SITES[..nsites];
+            s.reset();
+            let threads: &[u32] = if mode == Mode::Concurrent { &plan.threads } else { &[1] };
+            for &t in threads {
+                run_mode(s, plan, report, mode, sites, ops, t)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_mode<S: Strategy>(
+    s: &'static S,
+    plan: &Plan,
+    report: &mut Report,
+    mode: Mode,
+    sites: &'static [CallSite],
+    ops: u64,
+    threads: u32,
+) -> Result {
+    // The mutex in atomic mode only demonstrates the report; a few operations are enough.
+    let ops = if mode == Mode::Atomic && !S::ATOMIC_SAFE { ops.min(16) } else { ops };
+    if mode != Mode::Create {
+        // Populate the table (untimed) so timed runs measure hits; in atomic mode under
+        // preemption-disabled, so the misses take the GFP_ATOMIC path.
+        let n = sites.len() as u64;
+        black_box(if mode == Mode::Atomic { atomic_batch(s, sites, n) } else { lookup_batch(s, sites, n) });
+    }
+    for run in 0..plan.warmup + plan.runs {
+        let (ops_done, ns, max_ns) = match mode {
+            Mode::Lookup => (ops, run_timed(|| lookup_batch(s, sites, ops)), None),
+            Mode::Atomic => (ops, run_timed(|| atomic_batch(s, sites, ops)), None),
+            Mode::Init => (ops, run_timed(|| init_batch::<S, false>(s, sites, ops)), None),
+            Mode::Acquire => (ops, run_timed(|| init_batch::<S, true>(s, sites, ops)), None),
+            Mode::Create => {
+                // Every run starts from an empty table, so it measures real misses.
+                s.reset();
+                let n = (sites.len() as u64).min(S::MAX_OPS);
+                (n, run_timed(|| lookup_batch(s, sites, n)), None)
+            }
+            Mode::Concurrent => {
+                let (mean, max) = concurrent_run(s, sites, ops, threads)?;
+                (ops, mean, Some(max))
+            }
+        };
+        if run >= plan.warmup {
+            report.result(Row {
+                strategy: S::NAME,
+                mode,
+                threads,
+                sites: sites.len() as u32,
+                run: run - plan.warmup + 1,
+                ops: ops_done,
+                ps_per_op: ns * 1000 / ops_done.max(1),
+                max_ps_per_op: max_ns.map(|m| m * 1000 / ops_done.max(1)),
+            })?;
+        }
+        glue::cond_resched();
+    }
+    Ok(())
+}
+
+/// `threads` kthreads, one per CPU, released together, each timing its own batch of lookups
+/// over the same sites. Returns (mean, max) batch time in ns.
+fn concurrent_run<S: Strategy>(s: &'static S, sites: &'static [CallSite], ops: u64, threads: u32) -> Result<(u64, u64)> {
+    let elapsed: [AtomicU64; MAX_THREADS] = [const { AtomicU64::new(0) }; MAX_THREADS];
+    glue::run_on_threads(threads, &|i: u32| {
+        let ns = run_timed(|| lookup_batch(s, sites, ops));
+        elapsed[i as usize].store(ns, Ordering::Relaxed);
+    })?;
+    // Relaxed: `run_on_threads` returned after every thread completed (a completion orders it).
+    let all = &elapsed[..threads as usize];
+    let sum: u64 = all.iter().map(|e| e.load(Ordering::Relaxed)).sum();
+    let max = all.iter().map(|e| e.load(Ordering::Relaxed)).max().unwrap_or(0);
+    Ok((sum / threads as u64, max))
+}
