@@ -1,0 +1,130 @@
+//! The timed loops and the benchmark parameters, shared by the benches, tests and export.
+//!
+//! Every timed loop is a generic function, so it is compiled into each strategy's (or hash's)
+//! own code: there is no indirect call per operation, only per batch.
+
+use crate::call_sites::{CALL_SITES, COMPILED_SITES};
+use crate::hash::SiteHash;
+use crate::strategy::Strategy;
+use crate::CallSite;
+use std::hint::black_box;
+use std::sync::Barrier;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Distinct sites per benchmark: one (a bucket of one, the reviewers' "almost always length
+/// 1"), a few, a quarter of the buckets, and every compiled site.
+pub const SITE_COUNTS: [usize; 4] = [1, 16, 256, COMPILED_SITES];
+
+/// Threads of the `concurrent` benchmark.
+pub const THREAD_COUNTS: [usize; 4] = [1, 2, 4, 8];
+
+/// Sites of the `concurrent` benchmark: all threads on one site (one bucket, one lock), or
+/// spread over every compiled site.
+pub const CONCURRENT_SITE_COUNTS: [usize; 2] = [1, COMPILED_SITES];
+
+/// The first `n` compiled call sites.
+pub fn sites(n: usize) -> &'static [CallSite] {
+    &CALL_SITES[..n]
+}
+
+/// Looks up every site of `sites` `iters` times, starting at `sites[start]` and wrapping
+/// around; returns a checksum of the classes so none of the work can be optimised away.
+/// `iters * sites.len()` operations.
+#[inline(never)]
+pub fn lookup_batch<S: Strategy>(
+    s: &S,
+    sites: &'static [CallSite],
+    start: usize,
+    iters: u64,
+) -> usize {
+    let (before, from) = sites.split_at(start);
+    let mut sum = 0usize;
+    for _ in 0..iters {
+        // `black_box` per class: each lookup's result must exist, so lookups whose result does
+        // not change (`noop`, `location`) are not hoisted out of the loop; the same cost is in
+        // every strategy, and `noop` measures it.
+        sum = from.iter().chain(before).fold(sum, |sum, site| {
+            sum.rotate_left(1) ^ black_box(s.class(site))
+        });
+    }
+    sum
+}
+
+/// Hashes every site of `sites` `iters` times with `H`; returns a checksum.
+#[inline(never)]
+pub fn hash_batch<H: SiteHash>(sites: &'static [CallSite], iters: u64) -> u64 {
+    let mut sum = 0u64;
+    for _ in 0..iters {
+        sum = sites.iter().fold(sum, |sum, site| {
+            sum.rotate_left(1) ^ black_box(H::hash(site.loc))
+        });
+    }
+    sum
+}
+
+/// Runs `threads` threads that each look up every site of `sites` `iters` times on the shared
+/// `s`, each starting at a different site. Threads are spawned before timing starts and
+/// released together by a barrier; the result is the wall time from the first thread's start
+/// to the last thread's end (so per op and per thread: divide by `iters * sites.len()`).
+pub fn run_concurrent<S: Strategy>(
+    s: &S,
+    sites: &'static [CallSite],
+    threads: usize,
+    iters: u64,
+) -> Duration {
+    let barrier = Barrier::new(threads);
+    let spans: Vec<(Instant, Instant)> = thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let barrier = &barrier;
+                scope.spawn(move || {
+                    let start = t * sites.len() / threads;
+                    barrier.wait();
+                    let begin = Instant::now();
+                    black_box(lookup_batch(s, sites, start, iters));
+                    (begin, Instant::now())
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("benchmark thread panicked"))
+            .collect()
+    });
+    let begin = spans
+        .iter()
+        .map(|s| s.0)
+        .min()
+        .expect("at least one thread");
+    let end = spans
+        .iter()
+        .map(|s| s.1)
+        .max()
+        .expect("at least one thread");
+    end - begin
+}
+
+/// The criterion parameter of a `concurrent` benchmark.
+pub fn concurrent_param(threads: usize, sites: usize) -> String {
+    format!("{threads}threads_{sites}sites")
+}
+
+/// `(threads, sites)` from a `concurrent` parameter, or `None` if it is not one.
+pub fn parse_concurrent_param(p: &str) -> Option<(usize, usize)> {
+    let (t, s) = p.split_once("threads_")?;
+    Some((t.parse().ok()?, s.strip_suffix("sites")?.parse().ok()?))
+}
+
+/// Memory the `create` benchmark lets one batch of fresh strategies hold while criterion times
+/// it (criterion keeps a batch's inputs and outputs alive until the batch is timed).
+pub const CREATE_BATCH_BYTES: usize = 64 << 20;
+
+/// Fresh strategies per timed batch in the `create` benchmark with `sites` sites: as many as
+/// fit in [`CREATE_BATCH_BYTES`] once filled, measured on one filled instance.
+pub fn create_batch_size<S: Strategy>(sites: &'static [CallSite]) -> u64 {
+    let s = S::new();
+    black_box(lookup_batch(&s, sites, 0, 1));
+    let footprint = (core::mem::size_of::<S>() + s.memory(sites.len()).table_bytes).max(1);
+    (CREATE_BATCH_BYTES / footprint).max(1) as u64
+}
