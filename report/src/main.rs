@@ -1,1 +1,203 @@
-fn main() {}
+//! `lockclass-report`: parse / merge / render. See `lockclass-report --help`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+
+use lockclass_report::fsutil::write_atomic;
+use lockclass_report::logparse::{parse_log, Meta};
+use lockclass_report::render::{render, RenderArgs};
+use lockclass_report::{merge, plots, tidy};
+
+const USAGE: &str = "\
+usage:
+  lockclass-report parse LOG --source guest-icount|guest-tcg|guest-kvm --kernel VER
+        --flavour lockdep|plain --rustc VER --cpu MODEL --date YYYY-MM-DD
+        [--out FILE.csv] [--stats-out FILE.csv]
+      Turns the module's `lockclass_bench: result` lines into tidy CSV (stdout without --out)
+      and its `stats` lines into a stats CSV (default with --out: FILE.stats.csv beside it).
+  lockclass-report merge OUT.csv IN.csv...
+      Concatenates CSVs that share one schema (tidy data, stats or memory), checking each.
+  lockclass-report render --data results/data.csv [--stats results/stats.csv]
+        [--memory results/host/memory.csv] --out results/ [--font FILE.ttf]
+      Writes OUT/plots/*.svg (and *.png when the font loads) and OUT/REPORT.md.";
+
+/// `--key value` options plus positional arguments; every option takes exactly one value.
+struct Args {
+    opts: BTreeMap<String, String>,
+    positional: Vec<String>,
+}
+
+impl Args {
+    fn parse(raw: &[String], known: &[&str]) -> Result<Args> {
+        let mut opts = BTreeMap::new();
+        let mut positional = Vec::new();
+        let mut it = raw.iter();
+        while let Some(a) = it.next() {
+            if let Some(name) = a.strip_prefix("--") {
+                let (name, value) = match name.split_once('=') {
+                    Some((n, v)) => (n.to_string(), v.to_string()),
+                    None => (
+                        name.to_string(),
+                        it.next()
+                            .with_context(|| format!("--{name} needs a value"))?
+                            .clone(),
+                    ),
+                };
+                if !known.contains(&name.as_str()) {
+                    bail!("unknown option --{name}");
+                }
+                if opts.insert(name.clone(), value).is_some() {
+                    bail!("--{name} given twice");
+                }
+            } else {
+                positional.push(a.clone());
+            }
+        }
+        Ok(Args { opts, positional })
+    }
+
+    fn req(&self, name: &str) -> Result<String> {
+        self.opts
+            .get(name)
+            .cloned()
+            .with_context(|| format!("missing --{name}"))
+    }
+
+    fn path(&self, name: &str) -> Option<PathBuf> {
+        self.opts.get(name).map(PathBuf::from)
+    }
+}
+
+fn cmd_parse(raw: &[String]) -> Result<()> {
+    let a = Args::parse(
+        raw,
+        &[
+            "source",
+            "kernel",
+            "flavour",
+            "rustc",
+            "cpu",
+            "date",
+            "out",
+            "stats-out",
+        ],
+    )?;
+    let [log] = a.positional.as_slice() else {
+        bail!("parse takes exactly one LOG file");
+    };
+    let meta = Meta {
+        source: a.req("source")?,
+        kernel: a.req("kernel")?,
+        flavour: a.req("flavour")?,
+        rustc: a.req("rustc")?,
+        cpu: a.req("cpu")?,
+        date: a.req("date")?,
+    };
+    meta.validate()?;
+    let bytes = std::fs::read(log).with_context(|| format!("cannot read {log}"))?;
+    // Serial consoles can emit stray non-UTF-8 bytes in boot noise; only our lines matter.
+    let text = String::from_utf8_lossy(&bytes);
+    let parsed = parse_log(&text, &meta).with_context(|| format!("{log} cannot be parsed"))?;
+    if parsed.results.is_empty() {
+        bail!("{log} has a `done` line but no result lines");
+    }
+
+    let out = a.path("out");
+    let stats_out = a.path("stats-out").or_else(|| {
+        out.as_ref()
+            .map(|o| o.with_file_name(format!("{}.stats.csv", stem(o))))
+    });
+    match &out {
+        Some(o) => write_atomic(o, |w| tidy::write_data(w, &parsed.results))?,
+        None => tidy::write_data(std::io::stdout().lock(), &parsed.results)?,
+    }
+    if let Some(s) = &stats_out {
+        write_atomic(s, |w| tidy::write_stats(w, &parsed.stats))?;
+    }
+    eprintln!(
+        "{log}: {} result rows{}, {} stats rows{}",
+        parsed.results.len(),
+        out.map(|o| format!(" -> {}", o.display()))
+            .unwrap_or_default(),
+        parsed.stats.len(),
+        stats_out
+            .map(|s| format!(" -> {}", s.display()))
+            .unwrap_or_else(|| " (not written: no --out or --stats-out)".into()),
+    );
+    Ok(())
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "data".into())
+}
+
+fn cmd_merge(raw: &[String]) -> Result<()> {
+    let a = Args::parse(raw, &[])?;
+    let [out, inputs @ ..] = a.positional.as_slice() else {
+        bail!("merge needs OUT.csv and at least one IN.csv");
+    };
+    let inputs: Vec<PathBuf> = inputs.iter().map(PathBuf::from).collect();
+    let (schema, n) = merge::merge(Path::new(out), &inputs)?;
+    eprintln!(
+        "merged {} {} CSV(s), {n} rows -> {out}",
+        inputs.len(),
+        schema.name()
+    );
+    Ok(())
+}
+
+fn cmd_render(raw: &[String]) -> Result<()> {
+    let a = Args::parse(raw, &["data", "stats", "memory", "out", "font"])?;
+    if !a.positional.is_empty() {
+        bail!("render takes no positional arguments");
+    }
+    let args = RenderArgs {
+        data: PathBuf::from(a.req("data")?),
+        stats: a.path("stats"),
+        memory: a.path("memory"),
+        out: PathBuf::from(a.req("out")?),
+        font: a
+            .path("font")
+            .unwrap_or_else(|| PathBuf::from(plots::DEFAULT_FONT)),
+    };
+    let r = render(&args)?;
+    if let Some(w) = &r.font_warning {
+        eprintln!("warning: {w}");
+    }
+    eprintln!(
+        "wrote {} and {} plot files under {}",
+        r.report.display(),
+        r.plot_files.len(),
+        args.out.join("plots").display()
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let result = match argv.first().map(String::as_str) {
+        Some("parse") => cmd_parse(&argv[1..]),
+        Some("merge") => cmd_merge(&argv[1..]),
+        Some("render") => cmd_render(&argv[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lockclass-report: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The data half of lockclass-bench: kernel log -> tidy CSV -> plots -> REPORT.md.
+//!
+//! Library so the integration tests can call the same code the binary runs.
+
+pub mod aggregate;
+pub mod fsutil;
+pub mod logparse;
+pub mod merge;
+pub mod plots;
+pub mod render;
+pub mod report;
+pub mod svgtext;
+pub mod tidy;

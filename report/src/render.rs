@@ -1,0 +1,135 @@
+//! `render`: CSVs -> plots + REPORT.md, staged in a private directory and renamed into place
+//! at the end, so a failure never replaces a good report with a partial one.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::aggregate::Dataset;
+use crate::plots;
+use crate::report::{render_markdown, Extras, PlotEntry};
+use crate::tidy;
+
+pub struct RenderArgs {
+    pub data: PathBuf,
+    pub stats: Option<PathBuf>,
+    pub memory: Option<PathBuf>,
+    pub out: PathBuf,
+    pub font: PathBuf,
+}
+
+/// What was written, for the command's summary line.
+pub struct Rendered {
+    pub report: PathBuf,
+    pub plot_files: Vec<PathBuf>,
+    pub font_warning: Option<String>,
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+pub fn render(args: &RenderArgs) -> Result<Rendered> {
+    // Read and validate every input before touching the output directory.
+    let rows = tidy::read_data(&args.data)?;
+    if rows.is_empty() {
+        bail!("{} has a header but no data rows", args.data.display());
+    }
+    let stats = args
+        .stats
+        .as_deref()
+        .map(|p| tidy::read_stats(p).map(|r| (file_name(p), r)))
+        .transpose()?;
+    let memory = args
+        .memory
+        .as_deref()
+        .map(|p| tidy::read_memory(p).map(|r| (file_name(p), r)))
+        .transpose()?;
+    let ds = Dataset::new(&rows);
+
+    let font_warning = plots::load_font(&args.font).err().map(|e| {
+        format!(
+            "PNG plots were not drawn: no font ({e:#}); install fonts-dejavu-core or pass --font"
+        )
+    });
+
+    fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let stage = args.out.join(format!(".render-tmp-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&stage);
+    let result = build(&ds, args, &stage, stats, memory, font_warning.as_deref())
+        .and_then(|staged| publish(&stage, &args.out, &staged));
+    let _ = fs::remove_dir_all(&stage);
+    let (report, plot_files) = result?;
+    Ok(Rendered {
+        report,
+        plot_files,
+        font_warning,
+    })
+}
+
+/// Draws everything into `stage`; returns the staged file names relative to it.
+fn build(
+    ds: &Dataset,
+    args: &RenderArgs,
+    stage: &Path,
+    stats: Option<(String, Vec<tidy::StatsRow>)>,
+    memory: Option<(String, Vec<tidy::MemoryRow>)>,
+    font_warning: Option<&str>,
+) -> Result<Vec<String>> {
+    let plot_dir = stage.join("plots");
+    fs::create_dir_all(&plot_dir)
+        .with_context(|| format!("cannot create {}", plot_dir.display()))?;
+    let mut entries = Vec::new();
+    let mut staged = Vec::new();
+    for fig in plots::figures(ds) {
+        let mut files = Vec::new();
+        let svg = format!("plots/{}.svg", fig.stem);
+        plots::write_svg(&fig, &stage.join(&svg))?;
+        files.push(svg);
+        if font_warning.is_none() {
+            let png = format!("plots/{}.png", fig.stem);
+            plots::write_png(&fig, &stage.join(&png))?;
+            files.push(png);
+        }
+        staged.extend(files.iter().cloned());
+        entries.push(PlotEntry {
+            title: fig.title.clone(),
+            files,
+        });
+    }
+    let extras = Extras {
+        data_name: file_name(&args.data),
+        stats: stats.as_ref().map(|(n, r)| (n.clone(), r.as_slice())),
+        memory: memory.as_ref().map(|(n, r)| (n.clone(), r.as_slice())),
+        plots: &entries,
+        plot_note: font_warning.map(|w| format!("{w}. Only SVG files were written.")),
+    };
+    let md = render_markdown(ds, &extras);
+    fs::write(stage.join("REPORT.md"), md).context("cannot write the staged REPORT.md")?;
+    // REPORT.md goes last so that it only ever links plots that are already in place.
+    staged.push("REPORT.md".into());
+    Ok(staged)
+}
+
+fn publish(stage: &Path, out: &Path, staged: &[String]) -> Result<(PathBuf, Vec<PathBuf>)> {
+    fs::create_dir_all(out.join("plots"))
+        .with_context(|| format!("cannot create {}", out.join("plots").display()))?;
+    let mut plot_files = Vec::new();
+    let mut report = PathBuf::new();
+    for rel in staged {
+        let to = out.join(rel);
+        fs::rename(stage.join(rel), &to)
+            .with_context(|| format!("cannot move the new {rel} into {}", out.display()))?;
+        if rel == "REPORT.md" {
+            report = to;
+        } else {
+            plot_files.push(to);
+        }
+    }
+    Ok((report, plot_files))
+}
