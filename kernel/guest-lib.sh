@@ -76,10 +76,10 @@ check_debug_locks() {
 # kmemleak_scan: runs kmemleak and prints what it reports. Needs the kernel booted with
 # kmemleak=on (run-guest.sh --cmdline kmemleak=on): the config builds it in default-off.
 # kmemleak ignores objects younger than 5 s at the start of a scan (MSECS_MIN_AGE), so a
-# leak made just before would go unseen: wait that long first. Then scan twice, as the
-# kmemleak documentation advises: a stale pointer left in a register or on a stack can hide
-# an object from one scan. Leaks fail the run through the kernel's
-# "N new suspected memory leaks" line, which check-log.sh flags.
+# leak made just before would go unseen: wait that long first (the code says 5000 ms; the
+# kmemleak documentation still says 1000). Then scan twice: a stale pointer left in a
+# register or on a stack can hide an object from one scan. Leaks fail the run through the
+# kernel's "N new suspected memory leaks" line, which check-log.sh flags.
 kmemleak_scan() {
   [ -w "$KMEMLEAK" ] || { say "FAIL: kmemleak: no $KMEMLEAK (boot with kmemleak=on on a kernel with CONFIG_DEBUG_KMEMLEAK)"; return 1; }
   say "kmemleak: waiting 5 s (minimum object age), then scanning"

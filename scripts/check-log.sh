@@ -4,7 +4,7 @@
 #
 # The one place that decides whether a kernel log is clean. A report is a block of lines: it
 # opens at a flagged line (BUG:, WARNING:, lockdep, kmemleak, soft lockup, ...) and closes
-# after its stack trace (`</TASK>`, plus a following `---[ end trace ]---` line).
+# after its stack trace (`</TASK>`; a later `---[ end trace ]---` line still belongs to it).
 # With --expect REGEX (extended regex, repeatable) the log must contain a line matching it,
 # and the flagged lines of the report(s) holding such a line are allowed: a test that provokes
 # one known report still fails on any other. Exit 0 if clean, 1 with the offending lines if
@@ -72,24 +72,24 @@ BEGIN {
   cluster = 3
   # Reports that are a single line and have no stack trace to close them.
   oneline = "new suspected memory leaks|messages dropped"
-  nblk = 0; open = 0; closing = 0
+  nblk = 0; open = 0
 }
 {
   sub(/\r+$/, "")
   text[NR] = $0
   # Lines our own guest userland printed are not kernel reports (their failures show as rc).
   flag[NR] = ($0 !~ /^lockclass-guest:/ && $0 ~ pat)
-  ended = 0
-  if (closing) {                        # the line after </TASK>: take an end-trace marker along
-    closing = 0
-    if ($0 ~ /---\[ end (trace|Kernel panic)/) ended = 1; else open = 0
+  if ($0 ~ /---\[ end (trace|Kernel panic)/ && nblk) {
+    # The end marker comes a few lines after the trace (irq event stamps, kernel offset) and
+    # "---[ end Kernel panic" is itself flagged: it belongs to the report before it.
+    blk[NR] = nblk
+  } else {
+    if (flag[NR] && (!open || ($0 ~ strong && NR - start[nblk] > cluster))) {
+      nblk++; open = 1; start[nblk] = NR
+    }
+    blk[NR] = open ? nblk : 0
+    if (open && $0 ~ /<\/TASK>/) open = 0
   }
-  if (!ended && flag[NR] && (!open || ($0 ~ strong && NR - start[nblk] > cluster))) {
-    nblk++; open = 1; start[nblk] = NR
-  }
-  blk[NR] = open ? nblk : 0
-  if (ended) open = 0
-  if (open && $0 ~ /<\/TASK>/) closing = 1
   if (open && flag[NR] && $0 ~ oneline && start[nblk] == NR) open = 0
   for (i = 0; i < nexp; i++)
     if ($0 ~ expre[i]) { found[i]++; hit[NR] = 1 }

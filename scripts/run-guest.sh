@@ -52,14 +52,14 @@ done
 [ -n "$kdir" ] || bad_usage "--kernel DIR is required"
 [ -n "$script" ] || bad_usage "--script FILE is required"
 [ -n "$log" ] || bad_usage "--log FILE is required"
+for v in smp mem timeout; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || bad_usage "--$v wants a positive integer, got '${!v}'"
+done
 bzimage=$kdir/arch/x86/boot/bzImage
 [ -f "$bzimage" ] || die "no kernel image at $bzimage (build it with scripts/build-kernel.sh)"
 [ -f "$script" ] || die "guest script $script not found"
 [ -z "$ko" ] || [ -f "$ko" ] || die "module $ko not found"
 for f in "${adds[@]}"; do [ -f "$f" ] || die "file $f (--add) not found"; done
-for v in smp mem timeout; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || bad_usage "--$v wants a positive integer, got '${!v}'"
-done
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/setup.sh"
 busybox=/bin/busybox   # Debian's busybox-static: the guest has no shared libraries
 if [ ! -x "$busybox" ] || LC_ALL=C readelf -l "$busybox" 2>/dev/null | grep -q 'program interpreter'; then
@@ -69,6 +69,12 @@ fi
 for f in "$REPO" "$script" "$ko" "${adds[@]}"; do
   [[ $f != *[[:space:]]* ]] || die "path '$f' contains whitespace, which the initramfs list cannot hold"
 done
+
+if [ -f "$kdir/.config" ] && ! grep -q '^CONFIG_BUG=y' "$kdir/.config"; then
+  # tinyconfig turns CONFIG_BUG off: WARN_ON()/BUG_ON() then print nothing at all, and
+  # lockdep's DEBUG_LOCKS_WARN_ON switches lockdep off without a word.
+  step "warning: $kdir has no CONFIG_BUG: WARN_ON()/BUG_ON() reports are silent and check-log.sh cannot see them (guest-lib's check_debug_locks still catches lockdep switching off)"
+fi
 
 accel=(-accel tcg)
 if [ "$kvm" = 1 ]; then
@@ -173,7 +179,12 @@ fi
 
 check_args=()
 for e in "${expects[@]}"; do check_args+=(--expect "$e"); done
-"$REPO/scripts/check-log.sh" "$log" "${check_args[@]}" >&2 || reasons+=("kernel report in the log (lines above)")
+if ! "$REPO/scripts/check-log.sh" "$log" "${check_args[@]}" >"$tmp/check" 2>&1; then
+  grep -q ' kernel report line' "$tmp/check" && reasons+=("kernel report in the log (lines above)")
+  grep -q ' not found$' "$tmp/check" && reasons+=("expected kernel report not found")
+  grep -q ' kernel report line\| not found$' "$tmp/check" || reasons+=("check-log.sh failed")
+fi
+cat "$tmp/check" >&2
 
 uptime=$(sed -n 's/.*lockclass-guest: uptime=\([0-9.]*\).*/\1/p' "$log" | tail -n 1)
 if [ ${#reasons[@]} -gt 0 ]; then
