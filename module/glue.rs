@@ -2,8 +2,8 @@
 
 //! Safe wrappers around the module's C side (`params.c`, `helpers.c`).
 
-use kernel::ffi::{c_char, c_int, c_long, c_uint, c_void};
 use kernel::bindings;
+use kernel::ffi::{c_char, c_int, c_long, c_uint, c_void};
 
 mod ffi {
     use super::*;
@@ -178,8 +178,6 @@ pub(crate) fn run_on_threads<F: Fn(u32) + Sync>(n: u32, f: &F) -> kernel::error:
         f(idx);
     }
     // SAFETY: `f` outlives the call, which waits for all threads; `F: Sync` allows the shared use.
-    let ret = unsafe {
-        ffi::lcb_run_threads(n, trampoline::<F>, f as *const F as *mut c_void)
-    };
+    let ret = unsafe { ffi::lcb_run_threads(n, trampoline::<F>, f as *const F as *mut c_void) };
     kernel::error::to_result(ret)
 }

@@ -6,11 +6,11 @@
 use crate::algo::site::Site;
 use crate::algo::table::{Bucket, BucketLock, Record, TableEnv};
 use crate::glue;
-use kernel::ffi::c_char;
 use core::marker::PhantomData;
 use core::ptr::{addr_of_mut, NonNull};
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use kernel::bindings;
+use kernel::ffi::c_char;
 use kernel::sync::LockClassKey;
 use kernel::types::Opaque;
 
@@ -48,7 +48,9 @@ impl KernelKey {
     /// The `KernelKey` whose key is at `key`.
     pub(crate) fn from_key_ptr(key: *mut bindings::lock_class_key) -> *mut Self {
         // Rust may reorder fields: recover the owner by offset.
-        key.cast::<u8>().wrapping_sub(core::mem::offset_of!(KernelKey, key)).cast()
+        key.cast::<u8>()
+            .wrapping_sub(core::mem::offset_of!(KernelKey, key))
+            .cast()
     }
 
     /// Writes `site`'s name into the key at `p`.

@@ -69,7 +69,12 @@ pub(crate) struct Plan {
 }
 
 /// Logs why `name=value` is refused and gives -EINVAL.
-fn refuse(name: &str, value: impl core::fmt::Display, valid: impl core::fmt::Display, why: &str) -> Error {
+fn refuse(
+    name: &str,
+    value: impl core::fmt::Display,
+    valid: impl core::fmt::Display,
+    why: &str,
+) -> Error {
     pr_err!("invalid parameter {}=\"{}\": {}\n", name, value, why);
     pr_err!("error param={} value={} valid={}\n", name, value, valid);
     EINVAL
@@ -82,9 +87,16 @@ fn as_str(name: &str, p: *const c_char) -> Result<&'static str> {
     // SAFETY: the C side's charp parameters are NUL-terminated strings that live as long as
     // the module.
     let s = unsafe { CStr::from_char_ptr(p) };
-    let s = s.to_str().map_err(|_| refuse(name, "?", "ASCII names and numbers", "not valid UTF-8"))?;
+    let s = s
+        .to_str()
+        .map_err(|_| refuse(name, "?", "ASCII names and numbers", "not valid UTF-8"))?;
     if s.len() > MAX_PARAM_LEN {
-        return Err(refuse(name, "(too long)", "at most 256 characters", "value too long"));
+        return Err(refuse(
+            name,
+            "(too long)",
+            "at most 256 characters",
+            "value too long",
+        ));
     }
     if s.is_empty() {
         return Err(refuse(name, "", "a non-empty value", "empty value"));
@@ -104,7 +116,14 @@ fn names(name: &str, value: &str, all: &[&str], valid: &str) -> Result<KVec<usiz
     for item in value.split(',') {
         match all.iter().position(|n| *n == item) {
             Some(i) => out.push(i, GFP_KERNEL)?,
-            None => return Err(refuse(name, value, valid, "unknown name (names are lower case)")),
+            None => {
+                return Err(refuse(
+                    name,
+                    value,
+                    valid,
+                    "unknown name (names are lower case)",
+                ))
+            }
         }
     }
     Ok(out)
@@ -194,7 +213,11 @@ pub(crate) fn plan() -> Result<Plan> {
             total,
             MAX_TOTAL_OPS
         );
-        pr_err!("error param=loops value={} valid=total<={}\n", loops, MAX_TOTAL_OPS);
+        pr_err!(
+            "error param=loops value={} valid=total<={}\n",
+            loops,
+            MAX_TOTAL_OPS
+        );
         return Err(EINVAL);
     }
 

@@ -27,7 +27,10 @@ impl core::fmt::Display for Ns {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         // Render first, then pad, so the summary's column widths apply.
         let mut buf = Buf([0; 32], 0);
-        core::fmt::Write::write_fmt(&mut buf, format_args!("{}.{:03}", self.0 / 1000, self.0 % 1000))?;
+        core::fmt::Write::write_fmt(
+            &mut buf,
+            format_args!("{}.{:03}", self.0 / 1000, self.0 % 1000),
+        )?;
         f.pad(core::str::from_utf8(&buf.0[..buf.1]).map_err(|_| core::fmt::Error)?)
     }
 }
@@ -38,7 +41,10 @@ struct Buf([u8; 32], usize);
 impl core::fmt::Write for Buf {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         let end = self.1 + s.len();
-        self.0.get_mut(self.1..end).ok_or(core::fmt::Error)?.copy_from_slice(s.as_bytes());
+        self.0
+            .get_mut(self.1..end)
+            .ok_or(core::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
         self.1 = end;
         Ok(())
     }
@@ -72,7 +78,12 @@ impl Report {
     }
 
     pub(crate) fn skip(&mut self, strategy: &str, mode: Mode, reason: &str) {
-        pr_info!("skip strategy={} mode={} reason={}\n", strategy, mode.name(), reason);
+        pr_info!(
+            "skip strategy={} mode={} reason={}\n",
+            strategy,
+            mode.name(),
+            reason
+        );
     }
 
     pub(crate) fn result(&mut self, row: Row) -> Result {
@@ -90,6 +101,37 @@ impl Report {
         Ok(())
     }
 
+    /// Reports whether a table holds exactly one class per site; an error fails the load.
+    pub(crate) fn check(
+        &mut self,
+        strategy: &str,
+        mode: Mode,
+        sites: usize,
+        classes: usize,
+    ) -> Result {
+        let ok = sites == classes;
+        pr_info!(
+            "check strategy={} mode={} sites={} classes={} ok={}\n",
+            strategy,
+            mode.name(),
+            sites,
+            classes,
+            ok as u8
+        );
+        if ok {
+            Ok(())
+        } else {
+            pr_err!(
+                "{} holds {} classes for {} sites after mode {}\n",
+                strategy,
+                classes,
+                sites,
+                mode.name()
+            );
+            Err(EINVAL)
+        }
+    }
+
     pub(crate) fn count(&self) -> usize {
         self.rows.len()
     }
@@ -98,13 +140,22 @@ impl Report {
     pub(crate) fn summary(&mut self) -> Result {
         pr_info!(
             "summary {:<9} {:<10} {:>7} {:>5} {:>12} {:>12} {:>12}\n",
-            "strategy", "mode", "threads", "sites", "median_ns", "min_ns", "max_ns"
+            "strategy",
+            "mode",
+            "threads",
+            "sites",
+            "median_ns",
+            "min_ns",
+            "max_ns"
         );
         let mut i = 0;
         while i < self.rows.len() {
             let r = &self.rows[i];
             let same = |o: &Row| {
-                o.strategy == r.strategy && o.mode == r.mode && o.threads == r.threads && o.sites == r.sites
+                o.strategy == r.strategy
+                    && o.mode == r.mode
+                    && o.threads == r.threads
+                    && o.sites == r.sites
             };
             let mut ps: KVec<u64> = KVec::new();
             let mut j = i;

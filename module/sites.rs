@@ -47,7 +47,9 @@ pub(crate) fn distinct_sites() -> usize {
     let mut n = 0;
     for (i, a) in CALL_SITES.iter().enumerate() {
         let dup = CALL_SITES[..i].iter().any(|b| {
-            a.loc.line() == b.loc.line() && a.loc.column() == b.loc.column() && a.loc.file() == b.loc.file()
+            a.loc.line() == b.loc.line()
+                && a.loc.column() == b.loc.column()
+                && a.loc.file() == b.loc.file()
         });
         if !dup {
             n += 1;

@@ -60,7 +60,11 @@ fn atomic_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: u64) -> usi
 /// Class lookup plus `mutex` initialisation with it (lockdep_init_map under lockdep); with
 /// `acquire`, also the first lock/unlock, where lockdep looks the class up or registers it.
 #[inline(never)]
-fn init_batch<S: Strategy, const ACQUIRE: bool>(s: &S, sites: &'static [CallSite], ops: u64) -> usize {
+fn init_batch<S: Strategy, const ACQUIRE: bool>(
+    s: &S,
+    sites: &'static [CallSite],
+    ops: u64,
+) -> usize {
     let mut m = MaybeUninit::<bindings::mutex>::zeroed();
     let mut acc = 0usize;
     let mut j = 0;
@@ -105,10 +109,19 @@ pub(crate) fn run_strategy<S: Strategy>(s: &'static S, plan: &Plan, report: &mut
         }
         for &nsites in plan.sites.iter() {
             let sites: &'static [CallSite] = &CALL_SITES[..nsites];
-            s.reset();
-            let threads: &[u32] = if mode == Mode::Concurrent { &plan.threads } else { &[1] };
+            let threads: &[u32] = if mode == Mode::Concurrent {
+                &plan.threads
+            } else {
+                &[1]
+            };
             for &t in threads {
+                // Every configuration starts from an empty table.
+                s.reset();
                 run_mode(s, plan, report, mode, sites, ops, t)?;
+                if S::CLASS_PER_SITE && plan.fail_alloc_every == 0 {
+                    // However many threads raced to create them, each site has one class.
+                    report.check(S::NAME, mode, sites.len(), s.stats().classes)?;
+                }
             }
         }
     }
@@ -125,19 +138,36 @@ fn run_mode<S: Strategy>(
     threads: u32,
 ) -> Result {
     // The mutex in atomic mode only demonstrates the report; a few operations are enough.
-    let ops = if mode == Mode::Atomic && !S::ATOMIC_SAFE { ops.min(16) } else { ops };
-    if mode != Mode::Create {
-        // Populate the table (untimed) so timed runs measure hits; in atomic mode under
-        // preemption-disabled, so the misses take the GFP_ATOMIC path.
+    let ops = if mode == Mode::Atomic && !S::ATOMIC_SAFE {
+        ops.min(16)
+    } else {
+        ops
+    };
+    // Populate the table (untimed) so timed runs measure hits; in atomic mode with preemption
+    // disabled, so the misses take the GFP_ATOMIC path. Not in `create` (it measures misses)
+    // nor in `concurrent`, whose first run has every thread racing to create the same sites.
+    if mode != Mode::Create && mode != Mode::Concurrent {
         let n = sites.len() as u64;
-        black_box(if mode == Mode::Atomic { atomic_batch(s, sites, n) } else { lookup_batch(s, sites, n) });
+        black_box(if mode == Mode::Atomic {
+            atomic_batch(s, sites, n)
+        } else {
+            lookup_batch(s, sites, n)
+        });
     }
     for run in 0..plan.warmup + plan.runs {
         let (ops_done, ns, max_ns) = match mode {
             Mode::Lookup => (ops, run_timed(|| lookup_batch(s, sites, ops)), None),
             Mode::Atomic => (ops, run_timed(|| atomic_batch(s, sites, ops)), None),
-            Mode::Init => (ops, run_timed(|| init_batch::<S, false>(s, sites, ops)), None),
-            Mode::Acquire => (ops, run_timed(|| init_batch::<S, true>(s, sites, ops)), None),
+            Mode::Init => (
+                ops,
+                run_timed(|| init_batch::<S, false>(s, sites, ops)),
+                None,
+            ),
+            Mode::Acquire => (
+                ops,
+                run_timed(|| init_batch::<S, true>(s, sites, ops)),
+                None,
+            ),
             Mode::Create => {
                 // Every run starts from an empty table, so it measures real misses.
                 s.reset();
@@ -168,7 +198,12 @@ fn run_mode<S: Strategy>(
 
 /// `threads` kthreads, one per CPU, released together, each timing its own batch of lookups
 /// over the same sites. Returns (mean, max) batch time in ns.
-fn concurrent_run<S: Strategy>(s: &'static S, sites: &'static [CallSite], ops: u64, threads: u32) -> Result<(u64, u64)> {
+fn concurrent_run<S: Strategy>(
+    s: &'static S,
+    sites: &'static [CallSite],
+    ops: u64,
+    threads: u32,
+) -> Result<(u64, u64)> {
     let elapsed: [AtomicU64; MAX_THREADS] = [const { AtomicU64::new(0) }; MAX_THREADS];
     glue::run_on_threads(threads, &|i: u32| {
         let ns = run_timed(|| lookup_batch(s, sites, ops));
@@ -177,6 +212,10 @@ fn concurrent_run<S: Strategy>(s: &'static S, sites: &'static [CallSite], ops: u
     // Relaxed: `run_on_threads` returned after every thread completed (a completion orders it).
     let all = &elapsed[..threads as usize];
     let sum: u64 = all.iter().map(|e| e.load(Ordering::Relaxed)).sum();
-    let max = all.iter().map(|e| e.load(Ordering::Relaxed)).max().unwrap_or(0);
+    let max = all
+        .iter()
+        .map(|e| e.load(Ordering::Relaxed))
+        .max()
+        .unwrap_or(0);
     Ok((sum / threads as u64, max))
 }

@@ -28,6 +28,7 @@ pub(crate) static INSTANCE: CachedTable = CachedTable {
 impl Strategy for CachedTable {
     const NAME: &'static str = "cached";
     const ATOMIC_SAFE: bool = true;
+    const CLASS_PER_SITE: bool = true;
 
     #[inline(always)]
     fn class(&self, site: &'static CallSite) -> Class {

@@ -17,9 +17,9 @@ use crate::algo::AllocError;
 use crate::kernel_env::KernelKey;
 use crate::sites::CallSite;
 use crate::workload;
-use kernel::ffi::c_char;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::bindings;
+use kernel::ffi::c_char;
 
 /// A lock class as a lock constructor receives it.
 #[derive(Clone, Copy)]
@@ -46,6 +46,9 @@ pub(crate) trait Strategy: Sync + 'static {
     const ATOMIC_SAFE: bool;
     /// Cap on operations per timed run (an operation that waits for RCU must not run 10^5 times).
     const MAX_OPS: u64 = u64::MAX;
+    /// Keeps one registered class per distinct site (the table strategies), which the harness
+    /// checks after every mode.
+    const CLASS_PER_SITE: bool = false;
 
     /// The class for a lock created at `site`: what a `#[track_caller]` constructor computes
     /// from `Location::caller()` (here passed explicitly, which is what `#[track_caller]` does).

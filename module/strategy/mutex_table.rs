@@ -24,6 +24,7 @@ pub(crate) static INSTANCE: MutexTable = MutexTable {
 impl Strategy for MutexTable {
     const NAME: &'static str = "mutex";
     const ATOMIC_SAFE: bool = false;
+    const CLASS_PER_SITE: bool = true;
 
     #[inline(always)]
     fn class(&self, site: &'static CallSite) -> Class {

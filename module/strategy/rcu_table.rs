@@ -25,6 +25,7 @@ pub(crate) static INSTANCE: RcuTable = RcuTable {
 impl Strategy for RcuTable {
     const NAME: &'static str = "rcu";
     const ATOMIC_SAFE: bool = true;
+    const CLASS_PER_SITE: bool = true;
 
     #[inline(always)]
     fn class(&self, site: &'static CallSite) -> Class {

@@ -24,6 +24,7 @@ pub(crate) static INSTANCE: SpinlockTable = SpinlockTable {
 impl Strategy for SpinlockTable {
     const NAME: &'static str = "spinlock";
     const ATOMIC_SAFE: bool = true;
+    const CLASS_PER_SITE: bool = true;
 
     #[inline(always)]
     fn class(&self, site: &'static CallSite) -> Class {

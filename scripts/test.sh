@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# test.sh: every test of the project (the README's test command; CI runs exactly this).
+# Host: formatting, lints, unit and integration tests, loom model checks, one pass of every
+# benchmark. Kernel: the runner's self-test and the guest tests (smoke matrix, bad
+# parameters, unload/reload, atomic context, allocation failure) on the cached lockdep kernel.
+# Keeps going after a failing step and exits non-zero if any failed.
+. "$(dirname "$0")/common.sh"
+
+"$REPO/scripts/setup.sh"
+cd "$REPO"
+failed=()
+run() { # NAME COMMAND...
+  local name=$1; shift
+  step "test: $name"
+  if "$@"; then echo "test.sh: ok: $name"; else echo "test.sh: FAILED: $name"; failed+=("$name"); fi
+}
+
+run "cargo fmt" cargo fmt --all --check
+# rustfmt follows the module tree from main.rs, including the shared code it mounts.
+run "rustfmt module" rustfmt --edition 2021 --check module/main.rs
+run "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+run "cargo test" cargo test --workspace
+# loom swaps the atomics, so it gets a target directory of its own.
+run "loom model checks" env RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR="$REPO/target/loom" \
+  cargo test -p host-bench --release --test loom
+run "every benchmark once" cargo bench -p host-bench -- --test
+run "guest runner self-test" "$REPO/scripts/tests/test-runner.sh"
+run "guest tests" "$REPO/scripts/test-guest.sh"
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "test.sh: failed steps: ${failed[*]}"
+  exit 1
+fi
+echo "test.sh: all steps passed"
