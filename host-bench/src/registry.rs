@@ -45,9 +45,14 @@ pub fn unregister(key: &LockClassKey) {
     assert!(was, "lock class key {:#x} was not registered", key.addr());
 }
 
-/// Whether `key` is registered now.
-pub fn is_registered(key: &LockClassKey) -> bool {
-    keys().contains(&key.addr())
+/// Whether the key at `addr` is registered now.
+pub fn is_registered(addr: usize) -> bool {
+    keys().contains(&addr)
+}
+
+/// How many keys are registered now (all threads' together).
+pub fn registered() -> usize {
+    keys().len()
 }
 
 /// Keeps a key registered for as long as it lives, as a lock with a dynamic key does for the

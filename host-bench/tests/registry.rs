@@ -1,0 +1,62 @@
+//! Key registration: the table strategies' records and `dynamic`'s keys go through the one
+//! registry, and everything registered is unregistered again. One test, so that nothing else
+//! in this process registers keys meanwhile.
+#![cfg(not(loom))]
+
+use host_bench::call_sites::CALL_SITES;
+use host_bench::key::LockClassKey;
+use host_bench::registry::{self, Registered};
+use host_bench::strategy::{self, Strategy, Visit};
+
+struct RegistersAndUnregisters;
+
+impl Visit for RegistersAndUnregisters {
+    fn visit<S: Strategy>(&mut self) {
+        let before = registry::registered();
+        let s = S::new();
+        let classes: Vec<_> = CALL_SITES.iter().map(|site| s.class(site)).collect();
+        let held = registry::registered() - before;
+        if let Some(stats) = s.stats() {
+            assert_eq!(held, stats.records, "{}: one key per record", S::NAME);
+            assert!(classes.iter().all(|&c| registry::is_registered(c)));
+        } else {
+            // No table: `dynamic` unregisters each key with its lock, the others never register.
+            assert_eq!(held, 0, "{}", S::NAME);
+        }
+        drop(s);
+        assert_eq!(
+            registry::registered(),
+            before,
+            "{}: keys left registered",
+            S::NAME
+        );
+    }
+}
+
+#[test]
+fn registration_is_balanced() {
+    strategy::for_each(&mut RegistersAndUnregisters);
+
+    let a = LockClassKey::new();
+    let b = LockClassKey::new();
+    assert_ne!(a.addr(), b.addr());
+    let ga = Registered::new(&a);
+    let gb = Registered::new(&b);
+    assert!(registry::is_registered(a.addr()) && registry::is_registered(b.addr()));
+    drop(ga);
+    assert!(!registry::is_registered(a.addr()) && registry::is_registered(b.addr()));
+    drop(gb);
+    assert!(!registry::is_registered(b.addr()));
+
+    let twice = std::panic::catch_unwind(|| {
+        let k = LockClassKey::new();
+        let _g = Registered::new(&k);
+        registry::register(&k);
+    });
+    assert!(twice.is_err(), "a second registration must be refused");
+    let never = std::panic::catch_unwind(|| registry::unregister(&LockClassKey::new()));
+    assert!(
+        never.is_err(),
+        "unregistering an unknown key must be refused"
+    );
+}

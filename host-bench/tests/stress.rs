@@ -1,0 +1,88 @@
+//! Many threads racing to create the same fresh classes end with exactly one class per site.
+#![cfg(not(loom))]
+
+use host_bench::call_sites::CALL_SITES;
+use host_bench::strategy::{AddrCachedTable, MutexTable, RcuTable, SpinlockTable, Strategy};
+use std::collections::HashSet;
+use std::sync::Barrier;
+use std::thread;
+
+/// More threads than this machine has CPUs is fine: preemption in the middle of an insert is
+/// one more interleaving.
+const THREADS: usize = 8;
+/// Fresh tables per strategy, each a new race.
+const ROUNDS: usize = 256;
+/// Sites per round: few, so that threads released together by the barrier are still on the
+/// same sites when the next one starts (on 2 CPUs one thread can otherwise run ahead through
+/// all of them); the last round takes every site.
+const WINDOW: usize = 16;
+
+fn race<S: Strategy>() {
+    for round in 0..=ROUNDS {
+        let sites = if round == ROUNDS {
+            &CALL_SITES[..]
+        } else {
+            let start = round * WINDOW % (CALL_SITES.len() - WINDOW);
+            &CALL_SITES[start..start + WINDOW]
+        };
+        let s = S::new();
+        let barrier = Barrier::new(THREADS);
+        let seen: Vec<Vec<usize>> = thread::scope(|scope| {
+            let threads: Vec<_> = (0..THREADS)
+                .map(|t| {
+                    let (s, barrier) = (&s, &barrier);
+                    scope.spawn(move || {
+                        barrier.wait();
+                        // Half the threads go backwards, so races happen all along the sites,
+                        // not only at the front.
+                        let mut classes: Vec<usize> = if t % 2 == 0 {
+                            sites.iter().map(|site| s.class(site)).collect()
+                        } else {
+                            sites.iter().rev().map(|site| s.class(site)).collect()
+                        };
+                        if t % 2 == 1 {
+                            classes.reverse();
+                        }
+                        classes
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        for (t, classes) in seen.iter().enumerate() {
+            assert_eq!(
+                classes,
+                &seen[0],
+                "{} round {round}: thread {t} differs",
+                S::NAME
+            );
+        }
+        let distinct: HashSet<_> = seen[0].iter().collect();
+        assert_eq!(distinct.len(), sites.len(), "{}", S::NAME);
+        let stats = s.stats().expect("a table strategy");
+        assert_eq!(stats.records, sites.len(), "{} round {round}", S::NAME);
+        // A thread loses at most one race per site.
+        assert!(stats.lost_races <= (THREADS - 1) * sites.len());
+        assert_eq!(s.fallbacks(), 0);
+    }
+}
+
+#[test]
+fn mutex_races_end_with_one_class_per_site() {
+    race::<MutexTable>();
+}
+
+#[test]
+fn spinlock_races_end_with_one_class_per_site() {
+    race::<SpinlockTable>();
+}
+
+#[test]
+fn rcu_races_end_with_one_class_per_site() {
+    race::<RcuTable>();
+}
+
+#[test]
+fn cached_races_end_with_one_class_per_site() {
+    race::<AddrCachedTable>();
+}
