@@ -28,7 +28,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 
-usage() { sed -n '5,26s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { awk 'NR < 5 { next } !/^#/ || /shellcheck/ { exit } { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 bad_usage() { echo "run-guest: $*" >&2; usage; }
 
 kdir='' ko='' script='' log='' cmdline='' smp=2 mem=512 timeout=600 icount=0 kvm=0 trace=0 verbose=0
@@ -80,14 +80,16 @@ accel=(-accel tcg)
 if [ "$kvm" = 1 ]; then
   # Usable means: a character device we can open read-write (permissions, module loaded).
   { [ -c /dev/kvm ] && (exec 3<>/dev/kvm); } 2>/dev/null || die "--kvm: /dev/kvm is missing or not usable by $(id -un)"
-  accel=(-enable-kvm -cpu host)
+  # QEMU's default CPU model: with -cpu host, QEMU aborts here at once ("failed to set MSR
+  # 0x10a") on nested setups that lack IA32_ARCH_CAPABILITIES.
+  accel=(-enable-kvm)
   step "KVM requested: known to hang on nested setups; the watchdog stops it after $timeout s"
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-guest.XXXXXX")
-qpid=
+qpid='' viewpid=''
 cleanup() {
-  if [ -n "$qpid" ]; then kill "$qpid" 2>/dev/null || true; fi
+  for p in $qpid $viewpid; do kill "$p" 2>/dev/null || true; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -136,9 +138,10 @@ mkdir -p "$(dirname "$log")"
 : >"$log"
 step "booting $bzimage: ${accel[*]} -smp $smp -m $mem$([ "$icount" = 0 ] || echo ' -icount'), append '$append' (log: $log, watchdog ${timeout}s)"
 start=$EPOCHREALTIME
-# QEMU writes the console straight into the log; the terminal gets a filtered copy.
-# --foreground keeps QEMU in our process group, so the traps above can reach it.
-timeout --foreground --kill-after=10 "$timeout" "${qemu[@]}" </dev/null >"$log" 2>&1 &
+# QEMU writes the console straight into the log; the terminal gets a filtered copy. The
+# cleanup trap stops QEMU through timeout, which passes the TERM on; if this script is
+# killed outright, the watchdog still ends QEMU.
+timeout --kill-after=10 "$timeout" "${qemu[@]}" </dev/null >"$log" 2>&1 &
 qpid=$!
 
 report_re=$("$REPO/scripts/check-log.sh" --pattern)
@@ -149,11 +152,16 @@ tail -n +1 -f --pid="$qpid" "$log" 2>/dev/null | LC_ALL=C awk -v all="$verbose" 
     if (!all && /lockclass_bench: error/ && prev ~ /lockclass_bench: / && prev !~ /lockclass_bench: (start|progress|error|done)/) print prev
     print; fflush()
   }
-  { prev = $0 }' || true
+  { prev = $0 }' &
+viewpid=$!
+# Both run in the background so that `wait` returns at once when a signal arrives and the
+# traps can stop QEMU (a foreground pipeline would delay them until it ended).
 set +e
 wait "$qpid"; qrc=$?
+qpid=''
+wait "$viewpid"   # tail --pid ends within a second of QEMU; let it flush the last lines
 set -e
-qpid=
+viewpid=''
 elapsed=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 
 # Serial output has CRLF line ends and firmware escape sequences: normalise the log once.
