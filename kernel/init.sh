@@ -4,8 +4,8 @@
 # for, and ends the VM. Not `set -e` here: init must always reach the end marker and reboot,
 # or the kernel panics ("Attempted to kill init") and the run looks like a crash.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-# Lines the kernel passes to init as KEY=VALUE land in the environment: run-guest.sh --trace
-# sets lockclass_trace=1.
+# Kernel command-line words KEY=VALUE that the kernel does not know reach init as
+# environment variables: run-guest.sh --trace adds lockclass_trace=1.
 trace=${lockclass_trace:-0}
 
 # The initramfs has /dev/console (so this script has a console before devtmpfs is mounted);

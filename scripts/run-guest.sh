@@ -94,7 +94,8 @@ cleanup() {
 }
 trap cleanup EXIT
 # Background jobs of a script ignore SIGINT: on Ctrl-C or TERM stop QEMU ourselves.
-trap 'echo "run-guest: interrupted" >&2; exit 130' INT TERM
+trap 'echo "run-guest: interrupted" >&2; exit 130' INT
+trap 'echo "run-guest: terminated" >&2; exit 143' TERM
 
 # --- initramfs -----------------------------------------------------------------------
 # The kernel's own gen_init_cpio writes device nodes (/dev/console, needed before devtmpfs
