@@ -73,6 +73,22 @@ check_debug_locks() {
   say "lockdep: on (debug_locks: 1)"
 }
 
+# wait_clocksource [NAME [SECONDS]]: waits until the kernel's clocksource is NAME (default
+# tsc, for at most 10 s) and prints it. The guest boots on tsc-early and switches to tsc
+# only after the refined calibration, 2 to 4 s into a TCG boot, which is when a benchmark
+# would start; timings taken across the switch, or on hpet after the TSC was found
+# unstable, are not comparable. Fails if the clocksource never becomes NAME.
+wait_clocksource() {
+  _want=${1:-tsc} _left=${2:-10}
+  _cs_file=/sys/devices/system/clocksource/clocksource0/current_clocksource
+  while [ "$(cat "$_cs_file")" != "$_want" ] && [ "$_left" -gt 0 ]; do
+    sleep 1; _left=$((_left - 1))
+  done
+  _cs=$(cat "$_cs_file")
+  [ "$_cs" = "$_want" ] || { say "FAIL: clocksource is $_cs, not $_want (available: $(cat /sys/devices/system/clocksource/clocksource0/available_clocksource))"; return 1; }
+  say "clocksource=$_cs"
+}
+
 # kmemleak_scan: runs kmemleak and prints what it reports. Needs the kernel booted with
 # kmemleak=on (run-guest.sh --cmdline kmemleak=on): the config builds it in default-off.
 # kmemleak ignores objects younger than 5 s at the start of a scan (MSECS_MIN_AGE), so a

@@ -113,6 +113,7 @@ say "lock-classes before=$before after=$(lockdep_value lock-classes)"
 KO=/rust_einval.ko MODNAME=rust_einval expect_einval
 lockdep_stats
 check_debug_locks
+wait_clocksource tsc 20
 EOF
     t "clean boot + insmod + rmmod passes" 0 'run-guest: ok' \
       "$RG" --kernel "$kdir" --ko "$mod/rust_minimal.ko" --add "$mod/rust_einval.ko" \
@@ -122,6 +123,7 @@ EOF
     has "  ... expect_einval accepted it" "$tmp/clean.log" '^lockclass-guest: ok: insmod refused with EINVAL'
     has "  ... lockdep_stats printed lock-classes" "$tmp/clean.log" '^lockclass-guest: lockdep lock-classes: [0-9]+ \[max: [0-9]+\]'
     has "  ... lockdep is still on" "$tmp/clean.log" '^lockclass-guest: lockdep debug_locks: 1'
+    has "  ... the clocksource reached tsc" "$tmp/clean.log" '^lockclass-guest: clocksource=tsc'
     has "  ... the progress view showed the markers" "$tmp/out" '^lockclass-guest: end rc=0'
 
     # 2. A failing guest script: sh -e stops at the first failing command.
