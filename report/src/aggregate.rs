@@ -42,6 +42,14 @@ pub struct Series {
 }
 
 impl Series {
+    /// host-bench writes `-` for "no kernel flavour"; it means the same as an empty cell.
+    pub fn new(source: &str, flavour: &str) -> Series {
+        Series {
+            source: source.to_string(),
+            flavour: if flavour == "-" { "" } else { flavour }.to_string(),
+        }
+    }
+
     fn sort_key(&self) -> ((usize, String), String) {
         (rank(&SOURCE_ORDER, &self.source), self.flavour.clone())
     }
@@ -166,10 +174,7 @@ impl Dataset {
         let mut groups: BTreeMap<CellKey, Vec<&DataRow>> = BTreeMap::new();
         let mut series: BTreeMap<Series, SeriesInfo> = BTreeMap::new();
         for r in rows {
-            let s = Series {
-                source: r.source.clone(),
-                flavour: r.flavour.clone(),
-            };
+            let s = Series::new(&r.source, &r.flavour);
             let info = series.entry(s.clone()).or_insert_with(|| SeriesInfo {
                 min_ops: u64::MAX,
                 ..SeriesInfo::default()

@@ -197,6 +197,7 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                 open_start = Some(line_no);
             }
             "result" => {
+                let run = rec.uint("run")?;
                 let row = DataRow {
                     source: meta.source.clone(),
                     kernel: meta.kernel.clone(),
@@ -211,7 +212,7 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                         .filter(|t| *t > 0)
                         .with_context(|| format!("line {line_no}: `threads` out of range"))?,
                     sites: rec.uint("sites")?,
-                    run: rec.uint("run")?,
+                    run: Some(run),
                     ops: rec.uint("ops")?,
                     ns_per_op: rec.float("ns_per_op")?,
                     ci_low: None,
@@ -222,12 +223,12 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                     row.mode.clone(),
                     row.threads,
                     row.sites,
-                    row.run,
+                    run,
                 );
                 if !seen.insert(key) {
                     bail!(
                         "line {line_no}: duplicate result for strategy={} mode={} threads={} sites={} run={}",
-                        row.strategy, row.mode, row.threads, row.sites, row.run
+                        row.strategy, row.mode, row.threads, row.sites, run
                     );
                 }
                 out.results.push(row);

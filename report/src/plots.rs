@@ -8,6 +8,7 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::aggregate::{strategy_rank, Dataset, Series, Summary};
 use crate::report::guest_host_point;
@@ -302,7 +303,8 @@ fn fmt_num(v: f64) -> String {
     } else if a == 0.0 {
         "0".into()
     } else {
-        format!("{v:.3}")
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 
@@ -481,8 +483,20 @@ where
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {
-    let mut chart = ChartBuilder::on(area)
-        .caption(&p.title, ("sans-serif", 18))
+    // Title, then a legend strip, then the chart: a legend inside the plot hides points.
+    let titled = area.titled(&p.title, ("sans-serif", 18))?;
+    let legend = p.join || (p.lines.len() > 1 && !same_category_per_line(p));
+    let body = if legend {
+        let (w, _) = titled.dim_in_pixel();
+        let rows = legend_rows(p, i32::try_from(w).unwrap_or(i32::MAX) - 2 * LEGEND_X);
+        let (strip, body) =
+            titled.split_vertically(LEGEND_ROW * i32::try_from(rows.len()).unwrap_or(1) + 6);
+        draw_legend(&strip, p, &rows)?;
+        body
+    } else {
+        titled
+    };
+    let mut chart = ChartBuilder::on(&body)
         .margin(12)
         .x_label_area_size(50)
         .y_label_area_size(80)
@@ -513,48 +527,81 @@ where
     mesh.draw()?;
 
     // A legend only where colours tell lines apart; single-point categories are labelled on x.
-    let legend = p.join || (p.lines.len() > 1 && !same_category_per_line(p));
     for line in &p.lines {
         let color = PALETTE[line.color % PALETTE.len()];
-        let pts = line.pts.clone();
-        let anno = if p.join {
-            chart.draw_series(LineSeries::new(
-                pts.iter().map(|q| (q.x, q.med)),
-                color.stroke_width(2),
-            ))?
-        } else {
-            chart.draw_series(
-                pts.iter()
-                    .map(|q| Circle::new((q.x, q.med), 4, color.filled())),
-            )?
-        };
-        if legend && p.join {
-            anno.label(line.name.clone()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-            });
-        } else if legend {
-            anno.label(line.name.clone())
-                .legend(move |(x, y)| Circle::new((x + 10, y), 5, color.filled()));
-        }
-        chart
-            .draw_series(pts.iter().map(|q| {
-                ErrorBar::new_vertical(q.x, q.lo, q.med, q.hi, color.stroke_width(1), 10)
-            }))?;
         if p.join {
-            chart.draw_series(
-                pts.iter()
-                    .map(|q| Circle::new((q.x, q.med), 4, color.filled())),
-            )?;
+            chart.draw_series(LineSeries::new(
+                line.pts.iter().map(|q| (q.x, q.med)),
+                color.stroke_width(2),
+            ))?;
         }
+        chart.draw_series(
+            line.pts
+                .iter()
+                .map(|q| ErrorBar::new_vertical(q.x, q.lo, q.med, q.hi, color.stroke_width(1), 10)),
+        )?;
+        chart.draw_series(
+            line.pts
+                .iter()
+                .map(|q| Circle::new((q.x, q.med), 4, color.filled())),
+        )?;
     }
-    if legend {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 14))
-            .draw()?;
+    Ok(())
+}
+
+const LEGEND_FONT: i32 = 14;
+const LEGEND_ROW: i32 = 20;
+/// Left edge of the legend: in line with the plot, past the y labels (margin + label area).
+const LEGEND_X: i32 = 92;
+
+/// Estimated width of a legend entry: marker, gap, text at about 0.6 em per character.
+fn legend_entry_width(name: &str) -> i32 {
+    let chars = i32::try_from(name.chars().count()).unwrap_or(i32::MAX / 16);
+    36 + chars * LEGEND_FONT * 6 / 10 + 18
+}
+
+/// Flows the entries into rows no wider than `width`; each entry is (line index, x offset).
+fn legend_rows(p: &Panel, width: i32) -> Vec<Vec<(usize, i32)>> {
+    let mut rows: Vec<Vec<(usize, i32)>> = vec![Vec::new()];
+    let mut x = 0;
+    for (i, line) in p.lines.iter().enumerate() {
+        let w = legend_entry_width(&line.name);
+        if x > 0 && x + w > width {
+            rows.push(Vec::new());
+            x = 0;
+        }
+        rows.last_mut().expect("never empty").push((i, x));
+        x += w;
+    }
+    rows
+}
+
+/// A legend drawn by hand: plotters' own measures its text with the font, which fails when no
+/// font is loaded, and the SVG must still be drawn then.
+fn draw_legend<DB: DrawingBackend>(
+    strip: &DrawingArea<DB, Shift>,
+    p: &Panel,
+    rows: &[Vec<(usize, i32)>],
+) -> DrawResult<DB> {
+    let style = ("sans-serif", LEGEND_FONT)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for (r, row) in rows.iter().enumerate() {
+        let cy = LEGEND_ROW * i32::try_from(r).unwrap_or(0) + LEGEND_ROW / 2 + 3;
+        for &(i, dx) in row {
+            let line = &p.lines[i];
+            let x = LEGEND_X + dx;
+            let color = PALETTE[line.color % PALETTE.len()];
+            if p.join {
+                strip.draw(&PathElement::new(
+                    vec![(x + 4, cy), (x + 26, cy)],
+                    color.stroke_width(2),
+                ))?;
+            }
+            strip.draw(&Circle::new((x + 15, cy), 4, color.filled()))?;
+            strip.draw(&Text::new(line.name.clone(), (x + 34, cy), style.clone()))?;
+        }
     }
     Ok(())
 }

@@ -51,7 +51,8 @@ pub fn render(args: &RenderArgs) -> Result<Rendered> {
         .transpose()?;
     let ds = Dataset::new(&rows);
 
-    let font_warning = plots::load_font(&args.font).err().map(|e| {
+    let font_error = plots::load_font(&args.font).err();
+    let font_warning = font_error.as_ref().map(|e| {
         format!(
             "PNG plots were not drawn: no font ({e:#}); install fonts-dejavu-core or pass --font"
         )
@@ -107,7 +108,13 @@ fn build(
         stats: stats.as_ref().map(|(n, r)| (n.clone(), r.as_slice())),
         memory: memory.as_ref().map(|(n, r)| (n.clone(), r.as_slice())),
         plots: &entries,
-        plot_note: font_warning.map(|w| format!("{w}. Only SVG files were written.")),
+        // The report names the font but not the OS error text: it is about the data.
+        plot_note: font_warning.map(|_| {
+            format!(
+                "PNG plots were not drawn because the font `{}` could not be loaded. Only SVG files were written.",
+                args.font.display()
+            )
+        }),
     };
     let md = render_markdown(ds, &extras);
     fs::write(stage.join("REPORT.md"), md).context("cannot write the staged REPORT.md")?;

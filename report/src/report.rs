@@ -345,7 +345,7 @@ fn question1(md: &mut Md, ds: &Dataset) {
 fn stat_of<'a>(ex: &'a Extras, s: &Series, strategy: &str) -> Option<&'a StatsRow> {
     ex.stats.as_ref().and_then(|(_, rows)| {
         rows.iter()
-            .find(|r| r.source == s.source && r.flavour == s.flavour && r.strategy == strategy)
+            .find(|r| &stats_series(r) == s && r.strategy == strategy)
     })
 }
 
@@ -462,10 +462,7 @@ fn question3(md: &mut Md, ds: &Dataset, ex: &Extras) {
 }
 
 fn stats_series(r: &StatsRow) -> Series {
-    Series {
-        source: r.source.clone(),
-        flavour: r.flavour.clone(),
-    }
+    Series::new(&r.source, &r.flavour)
 }
 
 fn question4(md: &mut Md, ds: &Dataset) {

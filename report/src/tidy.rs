@@ -54,7 +54,8 @@ pub struct DataRow {
     pub mode: String,
     pub threads: u32,
     pub sites: u64,
-    pub run: u64,
+    /// Empty in host rows: a criterion estimate is not one run.
+    pub run: Option<u64>,
     pub ops: u64,
     pub ns_per_op: f64,
     pub ci_low: Option<f64>,
@@ -176,6 +177,17 @@ impl<'a> Cells<'a> {
         Ok(v)
     }
 
+    fn opt_num<T: FromStr>(&self, col: &str) -> Result<Option<T>>
+    where
+        T::Err: Display,
+    {
+        if self.raw(col)?.trim().is_empty() {
+            Ok(None)
+        } else {
+            self.num(col).map(Some)
+        }
+    }
+
     fn opt_float(&self, col: &str) -> Result<Option<f64>> {
         if self.raw(col)?.trim().is_empty() {
             Ok(None)
@@ -197,7 +209,7 @@ fn data_row(c: &Cells) -> Result<DataRow> {
         mode: c.text("mode")?,
         threads: c.num("threads")?,
         sites: c.num("sites")?,
-        run: c.num("run")?,
+        run: c.opt_num("run")?,
         ops: c.num("ops")?,
         ns_per_op: c.float("ns_per_op")?,
         ci_low: c.opt_float("ci_low")?,
@@ -312,7 +324,7 @@ pub fn write_data(out: impl Write, rows: &[DataRow]) -> Result<()> {
             &r.mode,
             &r.threads.to_string(),
             &r.sites.to_string(),
-            &r.run.to_string(),
+            &r.run.map(|v| v.to_string()).unwrap_or_default(),
             &r.ops.to_string(),
             // Display of f64 is the shortest string that reads back to the same value, so
             // the log's three decimals survive the round trip unchanged.
