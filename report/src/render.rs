@@ -51,8 +51,7 @@ pub fn render(args: &RenderArgs) -> Result<Rendered> {
         .transpose()?;
     let ds = Dataset::new(&rows);
 
-    let font_error = plots::load_font(&args.font).err();
-    let font_warning = font_error.as_ref().map(|e| {
+    let font_warning = plots::load_font(&args.font).err().map(|e| {
         format!(
             "PNG plots were not drawn: no font ({e:#}); install fonts-dejavu-core or pass --font"
         )

@@ -307,10 +307,12 @@ fn question1(md: &mut Md, ds: &Dataset) {
             let x = ds.get(s, "spinlock", "concurrent", t, n).expect("common");
             let y = ds.get(s, "mutex", "concurrent", t, n).expect("common");
             md.line(format!(
-                "- {}: with {t} concurrent {} at {n} sites, {}.",
+                "- {}: with {t} concurrent {} at {n} sites, {}: spinlock {}, mutex {}.",
                 s.label(),
                 threads_word(t),
-                speed("spinlock", x, "mutex", y)
+                speed("spinlock", x, "mutex", y),
+                figure(x),
+                figure(y)
             ));
         }
         let mutex_atomic = ds.has(s, "mutex", "atomic");
@@ -646,7 +648,7 @@ fn question5(md: &mut Md, ds: &Dataset, ex: &Extras) {
 
     md.line("### Concurrent creators");
     md.blank();
-    md.line("Concurrent mode: every thread looks up and creates classes at once; ns/op is per operation of one thread, at the most sites measured. The last column divides the median at the most threads by the median at the fewest.");
+    md.line("Concurrent mode: every thread works on the same sites at once (in the untimed warm-up run they race to create the classes); ns/op is per operation of one thread, at the most sites measured. The last column divides the median at the most threads by the median at the fewest.");
     md.blank();
     let mut any = false;
     for s in ds.series.keys() {
@@ -683,13 +685,16 @@ fn question5(md: &mut Md, ds: &Dataset, ex: &Extras) {
             continue;
         }
         any = true;
-        md.line(format!("{}:", s.label()));
+        md.line(format!(
+            "{}: the cost of hashing one call site's location with the RFC's siphash, with fxhash, and of using its address alone.",
+            s.label()
+        ));
         md.blank();
         let names: Vec<&str> = strategies.iter().map(String::as_str).collect();
         let ratios: Vec<(&str, &str)> = names
             .iter()
             .filter(|n| **n != "siphash")
-            .map(|n| (*n, "siphash"))
+            .map(|n| ("siphash", *n))
             .collect();
         let ratios = if names.contains(&"siphash") {
             ratios
@@ -704,7 +709,38 @@ fn question5(md: &mut Md, ds: &Dataset, ex: &Extras) {
 
     md.line("### Memory");
     md.blank();
-    md.line("See the memory section below for table bytes per class and per table.");
+    let mut any = false;
+    for r in ex.stats.iter().flat_map(|(_, rows)| rows.iter()) {
+        if r.classes > 0 {
+            any = true;
+            md.line(format!(
+                "- {}: the {} table holds {} bytes for {} classes ({} bytes per class).",
+                stats_series(r).label(),
+                r.strategy,
+                r.table_bytes,
+                r.classes,
+                per_class(r.table_bytes, r.classes)
+            ));
+        }
+    }
+    for r in ex.memory.iter().flat_map(|(_, rows)| rows.iter()) {
+        if r.classes > 0 {
+            any = true;
+            md.line(format!(
+                "- host-bench (real hardware: host): the {} table holds {} bytes for {} classes ({} bytes per class; one record is {} bytes).",
+                r.strategy,
+                r.table_bytes,
+                r.classes,
+                per_class(r.table_bytes, r.classes),
+                r.record_bytes
+            ));
+        }
+    }
+    if !any {
+        md.line("No data for table memory: no stats or memory rows with registered classes.");
+    }
+    md.blank();
+    md.line("The memory section below lists every strategy.");
     md.blank();
 }
 
