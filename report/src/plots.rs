@@ -132,7 +132,7 @@ pub fn figures(ds: &Dataset) -> Vec<Figure> {
 }
 
 fn strategies_figure(ds: &Dataset, s: &Series) -> Figure {
-    let panels = ["lookup", "create", "init", "acquire"]
+    let panels: Vec<Panel> = ["lookup", "create", "init", "acquire"]
         .iter()
         .map(|mode| {
             let Some((t, n)) = mode_point(ds, s, mode) else {
@@ -169,12 +169,29 @@ fn strategies_figure(ds: &Dataset, s: &Series) -> Figure {
             }
         })
         .collect();
+    // Host rows have no init/acquire modes: drop empty panels rather than draw blank ones,
+    // unless nothing is left (the figure then says "no data" per mode).
+    let with_data: Vec<Panel> = panels
+        .iter()
+        .filter(|p| !p.lines.is_empty())
+        .cloned()
+        .collect();
+    let panels = if with_data.is_empty() {
+        panels
+    } else {
+        with_data
+    };
+    let (grid, size) = if panels.len() <= 2 {
+        ((1, panels.len()), (1200, 520))
+    } else {
+        ((2, 2), (1200, 900))
+    };
     Figure {
         stem: format!("strategies-{}", s.id()),
         title: format!("ns/op per strategy, median and min-max: {}", s.label()),
         panels,
-        grid: (2, 2),
-        size: (1200, 900),
+        grid,
+        size,
     }
 }
 
