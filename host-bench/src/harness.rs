@@ -116,9 +116,11 @@ pub fn parse_concurrent_param(p: &str) -> Option<(usize, usize)> {
     Some((t.parse().ok()?, s.strip_suffix("sites")?.parse().ok()?))
 }
 
-/// Memory the `create` benchmark lets one batch of fresh strategies hold while criterion times
-/// it (criterion keeps a batch's inputs and outputs alive until the batch is timed).
-pub const CREATE_BATCH_BYTES: usize = 64 << 20;
+/// Memory one batch of fresh strategies may hold in the `create` benchmark (criterion sets up
+/// a whole batch, then times it). Small, so that the tables set up just before the timing are
+/// still in the CPU caches, as the kernel module's one fresh table is; large enough that
+/// criterion's two clock reads per batch are spread over many fresh tables.
+pub const CREATE_BATCH_BYTES: usize = 1 << 20;
 
 /// Fresh strategies per timed batch in the `create` benchmark with `sites` sites: as many as
 /// fit in [`CREATE_BATCH_BYTES`] once filled, measured on one filled instance.
