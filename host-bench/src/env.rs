@@ -1,7 +1,7 @@
 //! The host environment of the content-keyed tables: heap memory, one of [`crate::locks`] per
 //! bucket, and key registration through [`crate::registry`].
 
-use crate::key::LockClassKey;
+use crate::key::NamedKey;
 use crate::registry;
 use lockclass_core::site::Site;
 use lockclass_core::table::{Bucket, BucketLock, Record, TableEnv};
@@ -10,10 +10,9 @@ use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 /// The record type of every host table.
-pub type HostRecord = Record<LockClassKey>;
+pub type HostRecord = Record<NamedKey>;
 
-/// Table environment with bucket lock `L`. Records carry only the key: the class name
-/// (`file:line:column`) can be rebuilt from the record's `site` with `Site::write_name`.
+/// Table environment with bucket lock `L`; records carry a [`NamedKey`], as the module's do.
 pub struct HostEnv<L>(PhantomData<fn() -> L>);
 
 impl<L> HostEnv<L> {
@@ -31,7 +30,7 @@ impl<L> Default for HostEnv<L> {
 
 /// Moves `value` to the heap like `kmalloc` would: `None` if the allocator fails, rather than
 /// aborting as `Box::new` does, so the table's fallback path stays reachable.
-fn try_alloc<T>(value: T) -> Option<NonNull<T>> {
+pub(crate) fn try_alloc<T>(value: T) -> Option<NonNull<T>> {
     let layout = Layout::new::<T>();
     assert!(
         layout.size() != 0,
@@ -49,7 +48,7 @@ fn try_alloc<T>(value: T) -> Option<NonNull<T>> {
 /// # Safety
 ///
 /// `p` came from `try_alloc::<T>` and is not used afterwards.
-unsafe fn free<T>(p: NonNull<T>) {
+pub(crate) unsafe fn free<T>(p: NonNull<T>) {
     // SAFETY: `p` holds a live `T` allocated with `T`'s layout (caller).
     unsafe {
         p.as_ptr().drop_in_place();
@@ -61,29 +60,29 @@ unsafe fn free<T>(p: NonNull<T>) {
 // `Bucket::new` and `Record::new`) that stay allocated until the matching `free_*`.
 unsafe impl<L: BucketLock + Default> TableEnv for HostEnv<L> {
     type Lock = L;
-    type Key = LockClassKey;
+    type Key = NamedKey;
 
-    fn alloc_bucket(&self) -> Option<NonNull<Bucket<L, LockClassKey>>> {
+    fn alloc_bucket(&self) -> Option<NonNull<Bucket<L, NamedKey>>> {
         try_alloc(Bucket::new(L::default()))
     }
 
-    unsafe fn free_bucket(&self, b: NonNull<Bucket<L, LockClassKey>>) {
+    unsafe fn free_bucket(&self, b: NonNull<Bucket<L, NamedKey>>) {
         // SAFETY: `b` came from `alloc_bucket` and is unreachable (caller).
         unsafe { free(b) }
     }
 
     fn alloc_record(&self, site: Site, hash: u64) -> Option<NonNull<HostRecord>> {
-        try_alloc(Record::new(site, hash, LockClassKey::new()))
+        try_alloc(Record::new(site, hash, NamedKey::new(&site)))
     }
 
     fn register(&self, rec: &HostRecord) {
-        registry::register(&rec.key);
+        registry::register(&rec.key.key);
     }
 
     unsafe fn free_record(&self, rec: NonNull<HostRecord>, registered: bool) {
         if registered {
             // SAFETY: `rec` is still allocated (caller: from `alloc_record`, not yet freed).
-            registry::unregister(unsafe { &rec.as_ref().key });
+            registry::unregister(unsafe { &rec.as_ref().key.key });
         }
         // SAFETY: `rec` came from `alloc_record` and is unreachable (caller).
         unsafe { free(rec) }

@@ -65,8 +65,9 @@ pub fn hash_batch<H: SiteHash>(sites: &'static [CallSite], iters: u64) -> u64 {
 
 /// Runs `threads` threads that each look up every site of `sites` `iters` times on the shared
 /// `s`, each starting at a different site. Threads are spawned before timing starts and
-/// released together by a barrier; the result is the wall time from the first thread's start
-/// to the last thread's end (so per op and per thread: divide by `iters * sites.len()`).
+/// released together by a barrier; each times its own batch, and the result is the mean of
+/// those times, as the kernel module's `ns_per_op` in `concurrent` mode (so per op and per
+/// thread: divide by `iters * sites.len()`).
 pub fn run_concurrent<S: Strategy>(
     s: &S,
     sites: &'static [CallSite],
@@ -74,7 +75,7 @@ pub fn run_concurrent<S: Strategy>(
     iters: u64,
 ) -> Duration {
     let barrier = Barrier::new(threads);
-    let spans: Vec<(Instant, Instant)> = thread::scope(|scope| {
+    let times: Vec<Duration> = thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|t| {
                 let barrier = &barrier;
@@ -83,7 +84,7 @@ pub fn run_concurrent<S: Strategy>(
                     barrier.wait();
                     let begin = Instant::now();
                     black_box(lookup_batch(s, sites, start, iters));
-                    (begin, Instant::now())
+                    begin.elapsed()
                 })
             })
             .collect();
@@ -92,17 +93,8 @@ pub fn run_concurrent<S: Strategy>(
             .map(|w| w.join().expect("benchmark thread panicked"))
             .collect()
     });
-    let begin = spans
-        .iter()
-        .map(|s| s.0)
-        .min()
-        .expect("at least one thread");
-    let end = spans
-        .iter()
-        .map(|s| s.1)
-        .max()
-        .expect("at least one thread");
-    end - begin
+    let threads = u32::try_from(times.len()).expect("thread count fits u32");
+    times.iter().sum::<Duration>() / threads
 }
 
 /// The criterion parameter of a `concurrent` benchmark.

@@ -1,4 +1,6 @@
-//! The host's lock-class key: what lockdep sees is only its address.
+//! The host's lock-class keys: what lockdep sees of a class is only the key's address.
+
+use lockclass_core::site::Site;
 
 /// Stands in for the kernel's `struct lock_class_key`: the `hlist_node` (next, pprev) through
 /// which lockdep links a registered key into its key hash. The host registry keeps addresses
@@ -32,3 +34,40 @@ impl Default for LockClassKey {
 
 /// The per-site `static` key of the `macro` strategy (`static_lock_class!()` upstream).
 pub type MacroKey = LockClassKey;
+
+/// Bytes of a class name, NUL included: the kernel module's `KernelKey` keeps as many.
+pub const NAME_LEN: usize = 64;
+
+/// What a runtime-created class carries, as the module's `KernelKey`: the key and the class
+/// name (`file:line:column`, NUL-terminated, as lockdep keeps names).
+#[derive(Debug)]
+pub struct NamedKey {
+    /// The key lockdep registers.
+    pub key: LockClassKey,
+    name: [u8; NAME_LEN],
+}
+
+impl NamedKey {
+    /// An unregistered key named after `site`.
+    #[inline]
+    pub fn new(site: &Site) -> Self {
+        let mut name = [0u8; NAME_LEN];
+        site.write_name(&mut name);
+        Self {
+            key: LockClassKey::new(),
+            name,
+        }
+    }
+
+    /// The key's address.
+    #[inline(always)]
+    pub fn addr(&self) -> usize {
+        self.key.addr()
+    }
+
+    /// The class name.
+    pub fn name(&self) -> &str {
+        let len = self.name.iter().position(|&b| b == 0).unwrap_or(NAME_LEN);
+        core::str::from_utf8(&self.name[..len]).unwrap_or("?")
+    }
+}

@@ -16,7 +16,7 @@ pub mod locks;
 pub mod registry;
 pub mod strategy;
 
-pub use key::{LockClassKey, MacroKey};
+pub use key::{LockClassKey, MacroKey, NamedKey};
 
 /// One call site of a lock constructor: its `Location` and the `static` key a
 /// `static_lock_class!()`-style macro would have placed there.

@@ -2,6 +2,7 @@
 #![cfg(not(loom))]
 
 use host_bench::call_sites::{CALL_SITES, COMPILED_SITES};
+use host_bench::key::NAME_LEN;
 use host_bench::strategy::{self, Strategy, Visit, NAMES};
 use host_bench::{registry, CallSite};
 use lockclass_core::site::Site;
@@ -123,10 +124,16 @@ fn table_classes_are_the_records_for_their_site() {
             (rcu.class(site), rcu.table().lookup_lockfree(site.loc)),
             (cached.class(site), cached.table().lookup(site.loc)),
         ];
+        let full = format!("{}:{}:{}", want.file, want.line, want.column);
         for (class, rec) in records {
             let rec = rec.expect("allocation");
             assert_eq!(rec.site, want);
             assert_eq!(rec.key.addr(), class);
+            // The name is `file:line:column`, its front cut if it does not fit.
+            let name = rec.key.name();
+            assert!(full.ends_with(name), "{name} is not the end of {full}");
+            assert!(name.ends_with(&format!(":{}:{}", want.line, want.column)));
+            assert!(name.len() == full.len() || name.len() == NAME_LEN - 1);
         }
     }
 }

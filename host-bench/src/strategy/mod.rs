@@ -136,7 +136,7 @@ fn class_or_fallback(
 
 #[cold]
 #[inline(never)]
-fn fallback(site: &'static CallSite, fallbacks: &AtomicUsize) -> usize {
+pub(super) fn fallback(site: &'static CallSite, fallbacks: &AtomicUsize) -> usize {
     fallbacks.fetch_add(1, Ordering::Relaxed);
     site.loc as *const _ as usize
 }
