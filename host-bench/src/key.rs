@@ -35,6 +35,9 @@ impl Default for LockClassKey {
 /// The per-site `static` key of the `macro` strategy (`static_lock_class!()` upstream).
 pub type MacroKey = LockClassKey;
 
+// Zero-sized statics may share an address; keys must not.
+const _: () = assert!(core::mem::size_of::<MacroKey>() != 0);
+
 /// Bytes of a class name, NUL included: the kernel module's `KernelKey` keeps as many.
 pub const NAME_LEN: usize = 64;
 
