@@ -135,7 +135,6 @@ impl<R, const N: usize> AddrCache<R, N> {
     }
 }
 
-#[cfg(not(loom))]
 impl<R, const N: usize> Default for AddrCache<R, N> {
     fn default() -> Self {
         Self::new()

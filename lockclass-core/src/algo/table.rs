@@ -180,11 +180,23 @@ pub struct Table<E: TableEnv, const N: usize = BUCKETS> {
     lost_races: AtomicUsize,
 }
 
-// SAFETY: all shared state is atomics or behind the bucket locks; records and buckets are only
-// freed through `reset`/`drop`, which exclude concurrent use.
-unsafe impl<E: TableEnv + Sync, const N: usize> Sync for Table<E, N> where E::Key: Sync {}
-// SAFETY: the table owns its buckets and records; moving it moves that ownership.
-unsafe impl<E: TableEnv + Send, const N: usize> Send for Table<E, N> where E::Key: Send {}
+// SAFETY: all shared state is atomics or behind the bucket locks, which are themselves shared
+// (`Sync`); records and buckets are only freed through `reset`/`drop`, which exclude
+// concurrent use.
+unsafe impl<E: TableEnv + Sync, const N: usize> Sync for Table<E, N>
+where
+    E::Key: Sync,
+    E::Lock: Sync,
+{
+}
+// SAFETY: the table owns its buckets (with their locks) and records; moving it moves that
+// ownership.
+unsafe impl<E: TableEnv + Send, const N: usize> Send for Table<E, N>
+where
+    E::Key: Send,
+    E::Lock: Send,
+{
+}
 
 impl<E: TableEnv, const N: usize> Table<E, N> {
     /// An empty table (no memory allocated until the first lookup).
@@ -237,7 +249,12 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         &self,
         slot: &AtomicPtr<Bucket<E::Lock, E::Key>>,
     ) -> Result<&Bucket<E::Lock, E::Key>, AllocError> {
-        let new = self.env.alloc_bucket().ok_or(AllocError)?;
+        let Some(new) = self.env.alloc_bucket() else {
+            // Another thread may have published the bucket meanwhile: use it rather than fall
+            // back. Acquire: as in `bucket`.
+            // SAFETY: a published bucket is initialised and lives until `reset`.
+            return unsafe { slot.load(Ordering::Acquire).as_ref() }.ok_or(AllocError);
+        };
         // Release on success publishes the initialised bucket; Acquire on failure makes the
         // winner's bucket visible to us.
         match slot.compare_exchange(
