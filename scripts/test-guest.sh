@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # test-guest.sh: the kernel half of the tests. Builds (or reuses) the lockdep kernel and the
-# module, checks modinfo, then boots three guests: the smoke run (every strategy x mode, unload
-# and reload, bad parameters), the atomic-context demonstration, and allocation failures.
-# Logs go to $TEST_LOGS (default $CACHE/test-logs). Ends with "N passed, M failed".
+# module, checks modinfo, then boots four guests: the smoke run (every strategy x mode, unload
+# and reload, bad parameters), the atomic-context demonstration, allocation failures, and
+# load/unload cycles under kmemleak (CYCLES per strategy, default 10; the full reliability
+# run is CYCLES=100). Logs go to $TEST_LOGS (default $CACHE/test-logs). Ends with
+# "N passed, M failed".
 . "$(dirname "$0")/common.sh"
 
 logs=${TEST_LOGS:-$CACHE/test-logs}
@@ -56,6 +58,9 @@ if guest smoke; then
 fi
 guest atomic-demo --expect-splat "BUG: sleeping function called from invalid context" || true
 guest fallback || true
+# Load/unload cycles with kmemleak on: $CYCLES per strategy (100 for the full reliability run).
+echo "CYCLES=${CYCLES:-10}" > "$logs/cycles.conf"
+guest cycles --cmdline kmemleak=on --mem 1024 --add "$logs/cycles.conf" || true
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

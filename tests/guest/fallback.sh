@@ -5,7 +5,7 @@
 dmesg -c >/dev/null
 load strategy=mutex,spinlock,rcu,cached,dynamic mode=lookup,create,init,acquire fail_alloc_every=3 loops=200 runs=2 sites=64
 unload
-dmesg | grep "stats strategy=" | sed 's/^/lockclass-guest: /'
+dmesg | grep -o "stats strategy=.*" | sed "s/^stats /lockclass-guest: fallback: /"
 for s in mutex spinlock rcu cached dynamic; do
   dmesg | grep -q "stats strategy=$s .*fallbacks=[1-9]" || fail "$s took no fallback"
 done
