@@ -45,4 +45,6 @@ make -s -C "$src" O="$out" "${KMAKE_ARGS[@]}" -j"$(nproc)" bzImage modules >"$ou
   || { tail -40 "$out/build.log" >&2; die "kernel build failed (log: $out/build.log)"; }
 step "kernel ($flavour) built in $(( $(date +%s) - start )) s"
 touch "$out/.lockclass-done"
+# Older builds of this flavour (other config, compiler or source) are stale: drop them.
+find "$CACHE/kernel" -mindepth 1 -maxdepth 1 -name "$flavour-*" ! -name "$(basename "$out")" -exec rm -rf {} +
 echo "$out"
