@@ -36,5 +36,11 @@ fn concurrent(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, concurrent);
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(host_bench::harness::WARM_UP)
+        .measurement_time(host_bench::harness::MEASUREMENT);
+    targets = concurrent
+}
 criterion_main!(benches);

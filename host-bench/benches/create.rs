@@ -39,5 +39,11 @@ fn create(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, create);
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(host_bench::harness::WARM_UP)
+        .measurement_time(host_bench::harness::MEASUREMENT);
+    targets = create
+}
 criterion_main!(benches);

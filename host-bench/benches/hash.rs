@@ -31,5 +31,11 @@ fn hash(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hash);
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(host_bench::harness::WARM_UP)
+        .measurement_time(host_bench::harness::MEASUREMENT);
+    targets = hash
+}
 criterion_main!(benches);

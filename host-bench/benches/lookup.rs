@@ -37,5 +37,11 @@ fn lookup(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, lookup);
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(host_bench::harness::WARM_UP)
+        .measurement_time(host_bench::harness::MEASUREMENT);
+    targets = lookup
+}
 criterion_main!(benches);

@@ -122,3 +122,9 @@ pub fn create_batch_size<S: Strategy>(sites: &'static [CallSite]) -> u64 {
     let footprint = (core::mem::size_of::<S>() + s.memory(sites.len()).table_bytes).max(1);
     (CREATE_BATCH_BYTES / footprint).max(1) as u64
 }
+
+/// Criterion warm-up per benchmark: with 131 benchmarks, criterion's default (3 s + 5 s) would
+/// take over a quarter of an hour; these keep a full run under 10 minutes on 2 cores.
+pub const WARM_UP: std::time::Duration = std::time::Duration::from_secs(1);
+/// Criterion measurement time per benchmark (see [`WARM_UP`]).
+pub const MEASUREMENT: std::time::Duration = std::time::Duration::from_secs(2);
