@@ -77,6 +77,8 @@ t "expected BUG does not excuse a later WARNING" 1 'DEBUG_LOCKS_WARN_ON' "$CL" "
 t "missing expected report fails" 1 'expected report /BUG: sleeping.*/ not found' "$CL" "$FIX/clean-boot.log" --expect "$SLEEP_BUG"
 t "WARN with message line is flagged" 1 'WARNING: CPU: 1 PID: 47' "$CL" "$FIX/debug-locks-warn.log"
 t "expecting the WARN's message line covers its report" 0 'only the expected' "$CL" "$FIX/debug-locks-warn.log" --expect 'DEBUG_LOCKS_WARN_ON\(!key\)'
+t "WARN_ON() report is flagged" 1 'WARNING: CPU: 1 PID: 43 at kernel/locking/lockdep.c' "$CL" "$FIX/warn-static-key.log"
+t "WARN_ON() report accepted when expected" 0 'only the expected' "$CL" "$FIX/warn-static-key.log" --expect 'WARNING: CPU: .* lockdep_register_key'
 t "MAX_LOCKDEP_KEYS exhaustion is flagged" 1 'MAX_LOCKDEP_KEYS too low' "$CL" "$FIX/max-lockdep-keys.log"
 t "kmemleak report is flagged" 1 'new suspected memory leaks' "$CL" "$FIX/kmemleak-leak.log"
 t "check-log usage error" 2 '' "$CL"
