@@ -71,7 +71,9 @@ if [ $guest = 1 ]; then
   runs_to_do=("icount lockdep" "tcg lockdep")
   [ $plain = 1 ] && runs_to_do+=("icount plain")
   [ $kvm = 1 ] && runs_to_do+=("kvm lockdep")
-  mkdir -p "$tmp/csv" "$tmp/stats"
+  rm -f "$results"/guest-*.csv
+  # One row per guest run; the exact insmod parameters are in the raw log (`insmod ...` lines).
+  echo "source,flavour,kernel,rustc,qemu,vcpus,memory_mb,date,host_cpu,log" > "$results/runs.csv"
   i=0
   for r in "${runs_to_do[@]}"; do
     i=$((i + 1))
@@ -82,12 +84,12 @@ if [ $guest = 1 ]; then
     extra=(); [ "$mode" = icount ] && extra+=(--icount); [ "$mode" = kvm ] && extra+=(--kvm)
     "$REPO/scripts/run-guest.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --script "$tmp/bench-guest.sh" \
       --log "$log" --smp $smp --timeout 3600 "${extra[@]}" || die "guest run $src ($f) failed: see $log"
+    echo "$src,$f,$kver,$krustc,$("$(command -v qemu-system-x86_64)" --version | head -n1 | tr ',' ' ') $mode,$smp,512,$today,$cpu,raw/$src-$f.log" >> "$results/runs.csv"
     report parse "$log" --source "$src" --kernel "$kver" --flavour "$f" --rustc "$krustc" \
       --cpu "$cpu (emulated by QEMU $mode)" --date "$today" \
-      --out "$tmp/csv/$src-$f.csv" --stats-out "$tmp/stats/$src-$f.csv"
+      --out "$results/$src-$f.csv" --stats-out "$results/$src-$f.stats.csv"
   done
-  report merge "$results/guest.csv" "$tmp"/csv/*.csv
-  report merge "$results/stats.csv" "$tmp"/stats/*.csv
+  report merge "$results/stats.csv" "$results"/guest-*.stats.csv
 fi
 
 if [ $host = 1 ]; then
@@ -99,7 +101,7 @@ fi
 
 step "[5/5] tidy CSV, plots and report"
 inputs=()
-[ -f "$results/guest.csv" ] && inputs+=("$results/guest.csv")
+for c in "$results"/guest-*.csv; do case $c in *.stats.csv) ;; *) [ -f "$c" ] && inputs+=("$c") ;; esac; done
 [ -f "$results/host/host.csv" ] && inputs+=("$results/host/host.csv")
 [ ${#inputs[@]} -gt 0 ] || die "no results to report"
 report merge "$results/data.csv" "${inputs[@]}"
