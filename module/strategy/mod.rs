@@ -3,6 +3,48 @@
 //! The strategies under test, one per file, behind one small trait, and the table of them
 //! (as refscale.c keeps one `ref_scale_ops` per `scale_type`).
 
+/// A strategy that is one of the shared content-keyed tables: `$name` with bucket lock `$lock`,
+/// looked up with `$lookup` (`lookup_locked` or `lookup_lockfree`).
+macro_rules! table_strategy {
+    ($ty:ident, $name:literal, $lock:ty, $lookup:ident, atomic_safe: $atomic:literal) => {
+        use super::{class_or_fallback, table_stats, Class, Stats, Strategy};
+        use crate::algo::table::Table;
+        use crate::kernel_env::KernelEnv;
+        use crate::sites::CallSite;
+        use core::sync::atomic::AtomicUsize;
+
+        pub(crate) struct $ty {
+            table: Table<KernelEnv<$lock>>,
+            fallbacks: AtomicUsize,
+        }
+
+        pub(crate) static INSTANCE: $ty = $ty {
+            table: Table::new(KernelEnv::new()),
+            fallbacks: AtomicUsize::new(0),
+        };
+
+        impl Strategy for $ty {
+            const NAME: &'static str = $name;
+            const ATOMIC_SAFE: bool = $atomic;
+            const CLASS_PER_SITE: bool = true;
+
+            #[inline(always)]
+            fn class(&self, site: &'static CallSite) -> Class {
+                class_or_fallback(self.table.$lookup(site.loc), site, &self.fallbacks)
+            }
+
+            fn reset(&self) {
+                // SAFETY: the harness resets only between runs, with no lookup in flight.
+                unsafe { self.table.reset() }
+            }
+
+            fn stats(&self) -> Stats {
+                table_stats(self.table.stats(), &self.fallbacks)
+            }
+        }
+    };
+}
+
 mod cached;
 mod dynamic;
 mod location;
