@@ -9,6 +9,59 @@ use lockclass_core::table::TableStats;
 use lockclass_core::AllocError;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A strategy that is one of the shared content-keyed tables: `$name` with bucket lock `$lock`,
+/// looked up with `$lookup` (`lookup_locked` or `lookup_lockfree`).
+macro_rules! table_strategy {
+    ($ty:ident, $name:literal, $lock:ty, $lookup:ident, $doc:literal) => {
+        use super::{class_or_fallback, Memory, Strategy};
+        use crate::env::HostEnv;
+        use crate::CallSite;
+        use lockclass_core::table::{Table, TableStats};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        #[doc = $doc]
+        pub struct $ty {
+            table: Box<Table<HostEnv<$lock>>>,
+            fallbacks: AtomicUsize,
+        }
+
+        impl $ty {
+            /// The table.
+            pub fn table(&self) -> &Table<HostEnv<$lock>> {
+                &self.table
+            }
+        }
+
+        impl Strategy for $ty {
+            const NAME: &'static str = $name;
+
+            fn new() -> Self {
+                Self {
+                    table: Box::new(Table::new(HostEnv::new())),
+                    fallbacks: AtomicUsize::new(0),
+                }
+            }
+
+            #[inline(always)]
+            fn class(&self, site: &'static CallSite) -> usize {
+                class_or_fallback(self.table.$lookup(site.loc), site, &self.fallbacks)
+            }
+
+            fn memory(&self, _sites: usize) -> Memory {
+                Memory::of_table(self.table.stats())
+            }
+
+            fn stats(&self) -> Option<TableStats> {
+                Some(self.table.stats())
+            }
+
+            fn fallbacks(&self) -> usize {
+                self.fallbacks.load(Ordering::Relaxed)
+            }
+        }
+    };
+}
+
 mod cached;
 mod dynamic;
 mod location;

@@ -1,49 +1,9 @@
 //! `spinlock`: the content-keyed table read under a spinning bucket lock, as reviewers suggested.
 
-use super::{class_or_fallback, Memory, Strategy};
-use crate::env::HostEnv;
-use crate::locks::SpinLock;
-use crate::CallSite;
-use lockclass_core::table::{Table, TableStats};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// `Table::lookup_locked` with a [`SpinLock`] per bucket.
-pub struct SpinlockTable {
-    table: Box<Table<HostEnv<SpinLock>>>,
-    fallbacks: AtomicUsize,
-}
-
-impl SpinlockTable {
-    /// The table.
-    pub fn table(&self) -> &Table<HostEnv<SpinLock>> {
-        &self.table
-    }
-}
-
-impl Strategy for SpinlockTable {
-    const NAME: &'static str = "spinlock";
-
-    fn new() -> Self {
-        Self {
-            table: Box::new(Table::new(HostEnv::new())),
-            fallbacks: AtomicUsize::new(0),
-        }
-    }
-
-    #[inline(always)]
-    fn class(&self, site: &'static CallSite) -> usize {
-        class_or_fallback(self.table.lookup_locked(site.loc), site, &self.fallbacks)
-    }
-
-    fn memory(&self, _sites: usize) -> Memory {
-        Memory::of_table(self.table.stats())
-    }
-
-    fn stats(&self) -> Option<TableStats> {
-        Some(self.table.stats())
-    }
-
-    fn fallbacks(&self) -> usize {
-        self.fallbacks.load(Ordering::Relaxed)
-    }
-}
+table_strategy!(
+    SpinlockTable,
+    "spinlock",
+    crate::locks::SpinLock,
+    lookup_locked,
+    "`Table::lookup_locked` with a [`SpinLock`](crate::locks::SpinLock) per bucket."
+);
