@@ -421,7 +421,7 @@ fn question3(md: &mut Md, ds: &Dataset, ex: &Extras) {
             }
             for (s, fb, classes) in &per_series {
                 md.line(format!(
-                    "- {}: the fallback key was used {fb} times, against {classes} classes registered by all strategies together.",
+                    "- {}: the fallback key was used {fb} times, against {classes} classes registered by all strategies together (these runs inject no allocation failure; the guest tests do, with `fail_alloc_every`, and check that every table strategy falls back, counts it and completes).",
                     s.label()
                 ));
             }
@@ -840,7 +840,7 @@ pub fn guest_host_point(
 fn cached(md: &mut Md, ds: &Dataset) {
     md.line("## The `cached` strategy");
     md.blank();
-    md.line("`cached` puts a per-site cache in front of the table, so repeated lookups from one site skip the hash and the bucket. Compared here with `location` (no table at all) and `mutex` (the RFC's table).");
+    md.line("`cached` puts a lock-free cache keyed by the `Location` object's address in front of the content-keyed table: a hit costs an address hash, a load and a compare, with no SipHash and no lock; the first lookup of each `Location` object goes to the table, so two objects of one site still share one class. Compared here with `location` (no table at all) and `mutex` (the RFC's table).");
     md.blank();
     let series: Vec<&Series> = ds
         .series
