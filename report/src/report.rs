@@ -196,6 +196,31 @@ fn headline(md: &mut Md, ds: &Dataset, series: &Series, mode: &str, a: &str, b: 
     }
 }
 
+/// Writes a section's title and introduction, and returns the series that measured any of
+/// `strategies`; if none did, says so ("No data for `what`").
+fn section<'a>(
+    md: &mut Md,
+    ds: &'a Dataset,
+    title: &str,
+    intro: &str,
+    strategies: &[&str],
+    what: &str,
+) -> Vec<&'a Series> {
+    md.line(title);
+    md.blank();
+    md.line(intro);
+    md.blank();
+    let series: Vec<&Series> = ds
+        .series
+        .keys()
+        .filter(|s| strategies.iter().any(|st| ds.has_strategy(s, st)))
+        .collect();
+    if series.is_empty() {
+        no_series(md, what);
+    }
+    series
+}
+
 fn no_series(md: &mut Md, what: &str) {
     md.line(format!("No data for {what} in any source."));
     md.blank();
@@ -285,17 +310,15 @@ fn header(md: &mut Md, ds: &Dataset, ex: &Extras) {
 }
 
 fn question1(md: &mut Md, ds: &Dataset) {
-    md.line("## Question 1: mutex or spinlock around the table");
-    md.blank();
-    md.line("The RFC guards each bucket with a kernel mutex, which rules out creating a lock in atomic context; on a hit the critical section is a short bucket scan, so a spinlock may also be cheaper.");
-    md.blank();
-    let series: Vec<&Series> = ds
-        .series
-        .keys()
-        .filter(|s| ds.has_strategy(s, "mutex") || ds.has_strategy(s, "spinlock"))
-        .collect();
+    let series = section(
+        md,
+        ds,
+        "## Question 1: mutex or spinlock around the table",
+        "The RFC guards each bucket with a kernel mutex, which rules out creating a lock in atomic context; on a hit the critical section is a short bucket scan, so a spinlock may also be cheaper.",
+        &["mutex", "spinlock"],
+        "the mutex or spinlock strategies",
+    );
     if series.is_empty() {
-        no_series(md, "the mutex or spinlock strategies");
         return;
     }
     for s in &series {
@@ -352,18 +375,14 @@ fn stat_of<'a>(ex: &'a Extras, s: &Series, strategy: &str) -> Option<&'a StatsRo
 }
 
 fn question2(md: &mut Md, ds: &Dataset, ex: &Extras) {
-    md.line("## Question 2: the static `Location` as the key, with no table");
-    md.blank();
-    md.line("Using the caller's `Location` as the key needs no lookup at all. Its costs are not timing costs: one source site can yield several `Location` objects (a generic instantiated from several crates), and keys in a module's memory go away on unload.");
-    md.blank();
-    let series: Vec<&Series> = ds
-        .series
-        .keys()
-        .filter(|s| ds.has_strategy(s, "location"))
-        .collect();
-    if series.is_empty() {
-        no_series(md, "the location strategy");
-    }
+    let series = section(
+        md,
+        ds,
+        "## Question 2: the static `Location` as the key, with no table",
+        "Using the caller's `Location` as the key needs no lookup at all. Its costs are not timing costs: one source site can yield several `Location` objects (a generic instantiated from several crates), and keys in a module's memory go away on unload.",
+        &["location"],
+        "the location strategy",
+    );
     for s in &series {
         headline(md, ds, s, "lookup", "location", "spinlock");
         headline(md, ds, s, "lookup", "location", "mutex");
@@ -468,17 +487,15 @@ fn stats_series(r: &StatsRow) -> Series {
 }
 
 fn question4(md: &mut Md, ds: &Dataset) {
-    md.line("## Question 4: macro keys");
-    md.blank();
-    md.line("`static_lock_class!()` gives one `static` key per expansion site: nothing to look up and nothing that can fail, at the price of a macro in the API. `noop` is the harness doing no work, the floor for every strategy.");
-    md.blank();
-    let series: Vec<&Series> = ds
-        .series
-        .keys()
-        .filter(|s| ds.has_strategy(s, "macro"))
-        .collect();
+    let series = section(
+        md,
+        ds,
+        "## Question 4: macro keys",
+        "`static_lock_class!()` gives one `static` key per expansion site: nothing to look up and nothing that can fail, at the price of a macro in the API. `noop` is the harness doing no work, the floor for every strategy.",
+        &["macro"],
+        "the macro strategy",
+    );
     if series.is_empty() {
-        no_series(md, "the macro strategy");
         return;
     }
     for s in &series {
@@ -838,17 +855,15 @@ pub fn guest_host_point(
 }
 
 fn cached(md: &mut Md, ds: &Dataset) {
-    md.line("## The `cached` strategy");
-    md.blank();
-    md.line("`cached` puts a lock-free cache keyed by the `Location` object's address in front of the content-keyed table: a hit costs an address hash, a load and a compare, with no SipHash and no lock; the first lookup of each `Location` object goes to the table, so two objects of one site still share one class. Compared here with `location` (no table at all) and `mutex` (the RFC's table).");
-    md.blank();
-    let series: Vec<&Series> = ds
-        .series
-        .keys()
-        .filter(|s| ds.has_strategy(s, "cached"))
-        .collect();
+    let series = section(
+        md,
+        ds,
+        "## The `cached` strategy",
+        "`cached` puts a lock-free cache keyed by the `Location` object's address in front of the content-keyed table: a hit costs an address hash, a load and a compare, with no SipHash and no lock; the first lookup of each `Location` object goes to the table, so two objects of one site still share one class. Compared here with `location` (no table at all) and `mutex` (the RFC's table).",
+        &["cached"],
+        "the cached strategy",
+    );
     if series.is_empty() {
-        no_series(md, "the cached strategy");
         return;
     }
     for s in &series {
