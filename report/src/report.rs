@@ -221,6 +221,23 @@ fn section<'a>(
     series
 }
 
+/// Closes a section: a blank line, then per series a heading and the comparison table of
+/// `strategies` over the timed modes, with the `ratios` columns.
+fn series_tables(
+    md: &mut Md,
+    ds: &Dataset,
+    series: &[&Series],
+    strategies: &[&str],
+    ratios: &[(&str, &str)],
+) {
+    md.blank();
+    for s in series {
+        md.line(format!("### {}", s.label()));
+        md.blank();
+        comparison_table(md, ds, s, &TIMED_MODES, strategies, ratios);
+    }
+}
+
 fn no_series(md: &mut Md, what: &str) {
     md.line(format!("No data for {what} in any source."));
     md.blank();
@@ -352,19 +369,13 @@ fn question1(md: &mut Md, ds: &Dataset) {
             ));
         }
     }
-    md.blank();
-    for s in &series {
-        md.line(format!("### {}", s.label()));
-        md.blank();
-        comparison_table(
-            md,
-            ds,
-            s,
-            &TIMED_MODES,
-            &["mutex", "spinlock", "rcu"],
-            &[("mutex", "spinlock"), ("mutex", "rcu")],
-        );
-    }
+    series_tables(
+        md,
+        ds,
+        &series,
+        &["mutex", "spinlock", "rcu"],
+        &[("mutex", "spinlock"), ("mutex", "rcu")],
+    );
 }
 
 fn stat_of<'a>(ex: &'a Extras, s: &Series, strategy: &str) -> Option<&'a StatsRow> {
@@ -397,19 +408,13 @@ fn question2(md: &mut Md, ds: &Dataset, ex: &Extras) {
     }
     md.blank();
     md.line("No data in these CSVs for how many classes one generic site produces across crates, nor for module unload: both are correctness properties, not timings.");
-    md.blank();
-    for s in &series {
-        md.line(format!("### {}", s.label()));
-        md.blank();
-        comparison_table(
-            md,
-            ds,
-            s,
-            &TIMED_MODES,
-            &["location", "spinlock", "mutex"],
-            &[("spinlock", "location"), ("mutex", "location")],
-        );
-    }
+    series_tables(
+        md,
+        ds,
+        &series,
+        &["location", "spinlock", "mutex"],
+        &[("spinlock", "location"), ("mutex", "location")],
+    );
 }
 
 fn question3(md: &mut Md, ds: &Dataset, ex: &Extras) {
@@ -520,19 +525,13 @@ fn question4(md: &mut Md, ds: &Dataset) {
             )),
         }
     }
-    md.blank();
-    for s in &series {
-        md.line(format!("### {}", s.label()));
-        md.blank();
-        comparison_table(
-            md,
-            ds,
-            s,
-            &TIMED_MODES,
-            &["macro", "noop", "location", "spinlock"],
-            &[("macro", "noop"), ("spinlock", "macro")],
-        );
-    }
+    series_tables(
+        md,
+        ds,
+        &series,
+        &["macro", "noop", "location", "spinlock"],
+        &[("macro", "noop"), ("spinlock", "macro")],
+    );
 }
 
 /// Medians at each x value of one strategy, plus last/first growth.
@@ -870,19 +869,13 @@ fn cached(md: &mut Md, ds: &Dataset) {
         headline(md, ds, s, "lookup", "cached", "mutex");
         headline(md, ds, s, "lookup", "cached", "location");
     }
-    md.blank();
-    for s in &series {
-        md.line(format!("### {}", s.label()));
-        md.blank();
-        comparison_table(
-            md,
-            ds,
-            s,
-            &TIMED_MODES,
-            &["cached", "location", "mutex"],
-            &[("mutex", "cached"), ("cached", "location")],
-        );
-    }
+    series_tables(
+        md,
+        ds,
+        &series,
+        &["cached", "location", "mutex"],
+        &[("mutex", "cached"), ("cached", "location")],
+    );
 }
 
 fn per_class(bytes: u64, classes: u64) -> String {
