@@ -8,7 +8,7 @@ use crate::glue;
 use crate::params::{Mode, Plan};
 use crate::report::{Report, Row};
 use crate::sites::{CallSite, CALL_SITES};
-use crate::strategy::Strategy;
+use crate::strategy::{Class, Strategy};
 use core::hint::black_box;
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -22,13 +22,21 @@ pub(crate) const MAX_THREADS: usize = 8;
 /// enable/disable pair is noise, short enough to keep scheduling latency low.
 const ATOMIC_CHUNK: u64 = 4096;
 
-/// Cycles through `sites` from `*cursor`, `ops` times, asking for a class each time.
+/// Cycles through `sites` from `*cursor`, `ops` times: asks for a class, does `with` with it
+/// (inlined: the closure is monomorphized, not called indirectly), gives the class back.
 #[inline(always)]
-fn lookups<S: Strategy>(s: &S, sites: &'static [CallSite], cursor: &mut usize, ops: u64) -> usize {
+fn for_each_class<S: Strategy>(
+    s: &S,
+    sites: &'static [CallSite],
+    cursor: &mut usize,
+    ops: u64,
+    mut with: impl FnMut(Class),
+) -> usize {
     let mut acc = 0usize;
     let mut j = *cursor;
     for _ in 0..ops {
         let c = s.class(&sites[j]);
+        with(c);
         acc ^= c.key as usize;
         s.release(c);
         j += 1;
@@ -38,6 +46,12 @@ fn lookups<S: Strategy>(s: &S, sites: &'static [CallSite], cursor: &mut usize, o
     }
     *cursor = j;
     acc
+}
+
+/// Lookups only.
+#[inline(always)]
+fn lookups<S: Strategy>(s: &S, sites: &'static [CallSite], cursor: &mut usize, ops: u64) -> usize {
+    for_each_class(s, sites, cursor, ops, |_| {})
 }
 
 #[inline(never)]
@@ -66,10 +80,7 @@ fn init_batch<S: Strategy, const ACQUIRE: bool>(
     ops: u64,
 ) -> usize {
     let mut m = MaybeUninit::<bindings::mutex>::zeroed();
-    let mut acc = 0usize;
-    let mut j = 0;
-    for _ in 0..ops {
-        let c = s.class(&sites[j]);
+    for_each_class(s, sites, &mut 0, ops, |c| {
         // SAFETY: `m` is a local mutex nobody else sees; it is unlocked whenever it is
         // re-initialised; the key is valid (static, or registered until `release`).
         unsafe {
@@ -79,14 +90,7 @@ fn init_batch<S: Strategy, const ACQUIRE: bool>(
                 bindings::mutex_unlock(m.as_mut_ptr());
             }
         }
-        acc ^= c.key as usize;
-        s.release(c);
-        j += 1;
-        if j == sites.len() {
-            j = 0;
-        }
-    }
-    acc
+    })
 }
 
 /// Times one batch: ns for the whole batch.
