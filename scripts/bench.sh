@@ -45,6 +45,7 @@ step "[1/5] set-up"
 "$REPO/scripts/setup.sh"
 kver=$(dpkg-query -W -f='${Version}' linux-source-$KERNEL_SERIES)
 krustc=$("$KRUSTC" --version)
+qemu=$(qemu-system-x86_64 --version | head -n1 | tr ',' ' ')
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1 | tr ',' ' ')
 today=$(date -u +%F)
 
@@ -84,7 +85,7 @@ if [ $guest = 1 ]; then
     extra=(); [ "$mode" = icount ] && extra+=(--icount); [ "$mode" = kvm ] && extra+=(--kvm)
     "$REPO/scripts/run-guest.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --script "$tmp/bench-guest.sh" \
       --log "$log" --smp $smp --timeout 3600 "${extra[@]}" || die "guest run $src ($f) failed: see $log"
-    echo "$src,$f,$kver,$krustc,$("$(command -v qemu-system-x86_64)" --version | head -n1 | tr ',' ' ') $mode,$smp,512,$today,$cpu,raw/$src-$f.log" >> "$results/runs.csv"
+    echo "$src,$f,$kver,$krustc,$qemu $mode,$smp,512,$today,$cpu,raw/$src-$f.log" >> "$results/runs.csv"
     report parse "$log" --source "$src" --kernel "$kver" --flavour "$f" --rustc "$krustc" \
       --cpu "$cpu (emulated by QEMU $mode)" --date "$today" \
       --out "$results/$src-$f.csv" --stats-out "$results/$src-$f.stats.csv"
