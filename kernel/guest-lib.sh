@@ -115,3 +115,30 @@ our_classes() {
   [ -r /proc/lockdep ] || { echo 0; return 0; }
   grep -c -E 'call_sites\.rs|location_lock_class|fallback_lock_class|lockclass_bench' /proc/lockdep || true
 }
+
+# refscale TYPE [LOOPS [NRUNS]]: runs the kernel's own read-side benchmark (refscale.ko, after
+# torture.ko, both packed by run-guest.sh --add) with one reader, and prints each of its runs
+# as `lockclass-guest: calibration type=TYPE run=R ns_per_op=F`, so that the strategies can be
+# placed beside primitives a kernel reader knows: `lock` (raw_spin_lock + raw_spin_unlock),
+# `rcu` (rcu_read_lock + rcu_read_unlock), `clock` (ktime_get_real_fast_ns). Not `rwsem`: it
+# trips DEBUG_ATOMIC_SLEEP by itself.
+refscale() {
+  _t=$1 _loops=${2:-100000} _nruns=${3:-10}
+  [ -f /refscale.ko ] && [ -f /torture.ko ] || { say "FAIL: refscale: /refscale.ko or /torture.ko missing"; return 1; }
+  grep -q '^torture ' /proc/modules || insmod /torture.ko || { say "FAIL: insmod /torture.ko"; return 1; }
+  say "insmod /refscale.ko scale_type=$_t nreaders=1 loops=$_loops nruns=$_nruns shutdown=0"
+  insmod /refscale.ko scale_type="$_t" nreaders=1 loops="$_loops" nruns="$_nruns" shutdown=0 \
+    || { say "FAIL: insmod /refscale.ko scale_type=$_t"; return 1; }
+  # The runs table follows the END OF TEST line (several records of "run<TAB>ns" lines).
+  _left=300
+  while :; do
+    _n=$(dmesg | sed -n "/$_t-ref-scale: END OF TEST/,\$p" | sed 's/^\[[^]]*\] *//' | grep -c '^[0-9][0-9]*	[0-9.]*$' || true)
+    [ "$_n" -ge "$_nruns" ] && break
+    [ "$_left" -gt 0 ] || { say "FAIL: refscale $_t: no result table after 300 s"; rmmod refscale || true; return 1; }
+    sleep 1; _left=$((_left - 1))
+  done
+  rmmod refscale
+  dmesg | sed -n "/$_t-ref-scale: END OF TEST/,\$p" | sed 's/^\[[^]]*\] *//' \
+    | grep '^[0-9][0-9]*	[0-9.]*$' | head -n "$_nruns" \
+    | while read -r _run _ns; do say "calibration type=$_t run=$_run ns_per_op=$_ns"; done
+}

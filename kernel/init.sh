@@ -27,8 +27,9 @@ rc=$?
 
 echo "lockclass-guest: uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "lockclass-guest: end rc=$rc"
-# With QEMU's -no-reboot a reboot ends QEMU; `poweroff -f` would need ACPI power-off.
-reboot -f
+# With QEMU's -no-reboot a reboot ends QEMU; `poweroff -f` would need ACPI power-off. User-Mode
+# Linux (run-guest.sh passes lockclass_poweroff=1) restarts itself on reboot but exits on poweroff.
+if [ "${lockclass_poweroff:-0}" = 1 ]; then poweroff -f; else reboot -f; fi
 # Not reached unless the reboot syscall failed; keep init alive so the watchdog reports it.
-echo "lockclass-guest: reboot -f failed"
+echo "lockclass-guest: reboot/poweroff failed"
 while :; do sleep 3600; done

@@ -1,43 +1,65 @@
 #!/usr/bin/env bash
 # bench.sh: the main job. Installs what is missing, builds (or reuses) the kernels and the
-# module, runs the benchmark in QEMU (icount and real-time TCG; lockdep and plain kernels),
-# runs the criterion suite on the host, and writes results/: raw logs, tidy CSV, plots and
-# REPORT.md.
+# module, runs the benchmark in the guests, runs the criterion suite on the host, and writes
+# results/: raw logs, tidy CSV, plots and REPORT.md.
 #
-# usage: scripts/bench.sh [--quick] [--no-host] [--no-guest] [--no-plain] [--kvm]
+# Guests: User-Mode Linux (real CPU, 1 CPU: the headline figures, several boots for the
+# spread), QEMU TCG with icount (instruction-exact, emulated), QEMU TCG in real time (2 vCPUs:
+# the concurrent mode), and QEMU icount on a kernel without lockdep (the baseline).
+#
+# usage: scripts/bench.sh [--quick] [--no-host] [--no-guest] [--no-plain] [--kvm] [--boots N]
 #   --quick     fewer loops and runs, and criterion's --quick: a fast look, not reference data
 #   --no-host   skip the criterion suite (keeps results/host/ as it is)
-#   --no-guest  skip the QEMU runs (keeps results/raw/ as it is)
+#   --no-guest  skip the guest runs (keeps results/raw/ as it is)
 #   --no-plain  skip the baseline kernel without lockdep
-#   --kvm       also run the guest under KVM (only where /dev/kvm really works)
+#   --kvm       also run the QEMU guest under KVM (only where /dev/kvm really works)
+#   --boots N   User-Mode Linux boots of the plan (default 3; the spread is taken across them)
 . "$(dirname "$0")/common.sh"
 
-quick=0 host=1 guest=1 plain=1 kvm=0
-for a in "$@"; do
-  case $a in
+quick=0 host=1 guest=1 plain=1 kvm=0 boots=3
+while [ $# -gt 0 ]; do
+  case $1 in
     --quick) quick=1 ;; --no-host) host=0 ;; --no-guest) guest=0 ;; --no-plain) plain=0 ;;
     --kvm) kvm=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) die "unknown option $a (see --help)" ;;
+    --boots) [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--boots wants a positive number"; boots=$2; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
   esac
+  shift
 done
 
 results=$REPO/results
 smp=2   # the machines this runs on have 2 cores; more vCPUs than cores would measure the host scheduler
-if [ $quick = 1 ]; then loops=2000 runs=3; else loops=100000 runs=5; fi
-# 1) every strategy x mode at 64 sites (concurrent at 1..vCPUs threads); 2) lookup over
-# 1..1024 sites (bucket load); 3) concurrent on one site: every thread on one bucket's lock.
-loads=(
-  "strategy=all mode=all sites=64 threads=$(seq -s, 1 $smp) loops=$loops runs=$runs warmup=1"
-  "strategy=noop,mutex,spinlock,rcu,location,macro,cached mode=lookup sites=1,16,256,1024 threads=1 loops=$loops runs=$runs warmup=1"
-  "strategy=noop,mutex,spinlock,rcu,location,macro,cached mode=concurrent sites=1 threads=$(seq -s, 1 $smp) loops=$loops runs=$runs warmup=1"
+if [ $quick = 1 ]; then loops=2000 runs=3 reps=1; else loops=100000 runs=5 reps=2; fi
+# icount time is deterministic: fewer loops give the same figure.
+icount_loops=$((loops / 10)) icount_runs=3
+strategies_no_dynamic=noop,mutex,spinlock,rcu,location,macro,cached
+# One CPU suffices for everything but `concurrent`: the real-CPU guest (UML) runs these, each
+# load $reps times per boot so that the spread is measured across loads and boots, not only
+# across the runs of one load. 1) every strategy x single-CPU mode at 64 sites; 2) lookup over
+# 1..1024 sites (bucket load).
+uml_loads=(
+  "strategy=all mode=lookup,create,init,acquire,atomic sites=64 loops=$loops runs=$runs warmup=1"
+  "strategy=$strategies_no_dynamic mode=lookup sites=1,16,256,1024 loops=$loops runs=$runs warmup=1"
+)
+# Question 3's fallback, timed: the same init/create work with every 4th table allocation failing.
+failinject_load="strategy=mutex,spinlock,rcu,cached mode=create,init,acquire sites=64 loops=$loops runs=$runs warmup=1 fail_alloc_every=4"
+# The emulated guests: icount for instruction-exact comparisons of the same plan, real-time TCG
+# for the concurrent mode on 2 vCPUs (every thread on one bucket's lock at 1 site).
+icount_loads=(
+  "strategy=all mode=lookup,create,init,acquire,atomic sites=64 loops=$icount_loops runs=$icount_runs warmup=1"
+  "strategy=$strategies_no_dynamic mode=lookup sites=1,16,256,1024 loops=$icount_loops runs=$icount_runs warmup=1"
+)
+tcg_loads=(
+  "strategy=$strategies_no_dynamic mode=concurrent sites=1,64 threads=$(seq -s, 1 $smp) loops=$loops runs=$runs warmup=1"
 )
 
 start=$(date +%s)
+elapsed() { echo "$(( ($(date +%s) - start) / 60 )) min elapsed"; }
 eta=0
 [ -x "$BINDGEN" ] || eta=$((eta + 4))
-for f in lockdep plain; do [ $f = plain ] && [ $plain = 0 ] && continue; ls -d "$CACHE"/kernel/$f-*/.lockclass-done >/dev/null 2>&1 || eta=$((eta + 5)); done
-[ $guest = 1 ] && eta=$((eta + (quick ? 3 : 12) + (plain ? (quick ? 1 : 4) : 0)))
+for f in lockdep plain uml; do [ $f = plain ] && [ $plain = 0 ] && continue; ls -d "$CACHE"/kernel/$f-*/.lockclass-done >/dev/null 2>&1 || eta=$((eta + 7)); done
+[ $guest = 1 ] && eta=$((eta + (quick ? 3 : 8)))
 [ $host = 1 ] && eta=$((eta + (quick ? 3 : 8)))
 step "bench: estimated total ${eta} min on 2 cores (kernel builds are cached after the first run)"
 
@@ -52,62 +74,102 @@ today=$(date -u +%F)
 report() { (cd "$REPO" && cargo run -q --release -p lockclass-report -- "$@"); }
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# guest_script FILE CLOCKSOURCE LOAD...: a guest script that runs each load, checking that
+# lockdep is still on around every one, then refscale's calibration types.
+guest_script() {
+  local file=$1 cs=$2; shift 2
+  {
+    echo ". /guest-lib.sh"
+    [ -z "$cs" ] || echo "wait_clocksource $cs   # do not time across the tsc-early -> tsc switch"
+    echo "check_debug_locks"
+    for l in "$@"; do echo "load $l"; echo "check_debug_locks"; echo "unload"; done
+    for t in lock rcu clock; do echo "refscale $t"; done
+    echo "check_debug_locks"
+  } > "$file"
+}
+# run_source SRC FLAVOUR BOOT LOG SCRIPT [run-guest options...]: one boot, parsed into CSVs.
+run_source() {
+  local src=$1 f=$2 boot=$3 log=$4 script=$5; shift 5
+  local refscale=(--add "${kdir[$f]}/kernel/torture.ko" --add "${kdir[$f]}/kernel/rcu/refscale.ko")
+  "$REPO/scripts/run-guest.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --script "$script" \
+    --log "$results/raw/$log.log" --timeout 3600 "${refscale[@]}" "$@" || die "guest run $log failed: see results/raw/$log.log"
+  report parse "$results/raw/$log.log" --source "$src" --boot "$boot" --kernel "$kver" --flavour "$f" \
+    --rustc "$krustc" --cpu "$cpu$([ "$src" != guest-uml ] && [ "$src" != guest-uml-failinject ] && echo " (emulated by QEMU)")" \
+    --date "$today" --out "$results/$log.csv" --stats-out "$results/$log.stats.csv" \
+    --calibration-out "$results/$log.calibration.csv"
+}
+
 if [ $guest = 1 ]; then
-  step "[2/5] kernels and module"
-  flavours=(lockdep); [ $plain = 1 ] && flavours+=(plain)
+  step "[2/5] kernels and module ($(elapsed))"
+  flavours=(uml lockdep); [ $plain = 1 ] && flavours+=(plain)
   declare -A kdir ko
   for f in "${flavours[@]}"; do
     kdir[$f]=$("$REPO/scripts/build-kernel.sh" "$f" | tail -n1)
     ko[$f]=$("$REPO/scripts/build-module.sh" "$f" | tail -n1)
   done
 
-  step "[3/5] guest runs"
-  {
-    echo ". /guest-lib.sh"
-    echo "wait_clocksource   # tsc-early -> tsc happens seconds into boot: do not time across it"
-    echo "check_debug_locks"
-    for l in "${loads[@]}"; do echo "load $l"; echo "check_debug_locks"; echo "unload"; done
-  } > "$tmp/bench-guest.sh"
+  step "[3/5] guest runs ($(elapsed))"
   mkdir -p "$results/raw"
-  runs_to_do=("icount lockdep" "tcg lockdep")
-  [ $plain = 1 ] && runs_to_do+=("icount plain")
-  [ $kvm = 1 ] && runs_to_do+=("kvm lockdep")
-  rm -f "$results"/guest-*.csv
-  # One row per guest run; the exact insmod parameters are in the raw log (`insmod ...` lines).
-  echo "source,flavour,kernel,rustc,qemu,vcpus,memory_mb,date,host_cpu,log" > "$results/runs.csv"
-  i=0
-  for r in "${runs_to_do[@]}"; do
-    i=$((i + 1))
+  rm -f "$results"/guest-*.csv "$results"/raw/guest-*.log
+  uml_plan=()
+  for ((r = 1; r <= reps; r++)); do uml_plan+=("${uml_loads[@]}"); done
+  guest_script "$tmp/uml.sh" "" "${uml_plan[@]}"
+  guest_script "$tmp/failinject.sh" "" "$failinject_load"
+  guest_script "$tmp/icount.sh" tsc "${icount_loads[@]}"
+  guest_script "$tmp/tcg.sh" tsc "${tcg_loads[@]}"
+  # One row per guest boot; the exact insmod parameters are in the raw log (`insmod ...` lines).
+  echo "source,flavour,boot,kernel,preempt,rustc,guest,cpus,memory_mb,pinned,date,host_cpu,wall_s,log" > "$results/runs.csv"
+  runs_row() { # SRC FLAVOUR BOOT GUEST CPUS PINNED LOG WALL
+    local preempt
+    preempt=$(grep -o '^CONFIG_PREEMPT\(_VOLUNTARY\|_NONE\)\?=y' "${kdir[$2]}/.config" | head -n1 | sed 's/^CONFIG_//; s/=y//')
+    echo "$1,$2,$3,$kver,$preempt,$krustc,$4,$5,512,$6,$today,$cpu,$8,raw/$7.log" >> "$results/runs.csv"
+  }
+  # User-Mode Linux runs as a host process: pin it to one host CPU so that the scheduler does
+  # not move it mid-batch (the other CPU keeps the rest of the machine).
+  pin=$(( $(nproc) - 1 ))
+  for ((b = 1; b <= boots; b++)); do
+    step "guest-uml boot $b/$boots ($(elapsed))"
+    t0=$(date +%s)
+    run_source guest-uml uml "$b" "guest-uml-lockdep-boot$b" "$tmp/uml.sh" --pin "$pin"
+    runs_row guest-uml uml "$b" "User-Mode Linux" 1 "cpu$pin" "guest-uml-lockdep-boot$b" $(( $(date +%s) - t0 ))
+  done
+  step "guest-uml with injected allocation failures ($(elapsed))"
+  t0=$(date +%s)
+  run_source guest-uml-failinject uml 1 guest-uml-failinject-lockdep "$tmp/failinject.sh" --pin "$pin"
+  runs_row guest-uml-failinject uml 1 "User-Mode Linux" 1 "cpu$pin" guest-uml-failinject-lockdep $(( $(date +%s) - t0 ))
+  qemu_runs=("icount lockdep" "tcg lockdep")
+  [ $plain = 1 ] && qemu_runs+=("icount plain")
+  [ $kvm = 1 ] && qemu_runs+=("kvm lockdep")
+  for r in "${qemu_runs[@]}"; do
     set -- $r; mode=$1 f=$2
-    src=guest-$mode
-    log=$results/raw/$src-$f.log
-    step "guest run $i/${#runs_to_do[@]}: $src, $f kernel ($(( ($(date +%s) - start) / 60 )) min elapsed)"
-    extra=(); [ "$mode" = icount ] && extra+=(--icount); [ "$mode" = kvm ] && extra+=(--kvm)
-    "$REPO/scripts/run-guest.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --script "$tmp/bench-guest.sh" \
-      --log "$log" --smp $smp --timeout 3600 "${extra[@]}" || die "guest run $src ($f) failed: see $log"
-    echo "$src,$f,$kver,$krustc,$qemu $mode,$smp,512,$today,$cpu,raw/$src-$f.log" >> "$results/runs.csv"
-    report parse "$log" --source "$src" --kernel "$kver" --flavour "$f" --rustc "$krustc" \
-      --cpu "$cpu (emulated by QEMU $mode)" --date "$today" \
-      --out "$results/$src-$f.csv" --stats-out "$results/$src-$f.stats.csv"
+    step "guest-$mode, $f kernel ($(elapsed))"
+    extra=(--smp $smp); [ "$mode" = icount ] && extra+=(--icount); [ "$mode" = kvm ] && extra+=(--kvm)
+    script=$tmp/$mode.sh; [ "$mode" = kvm ] && script=$tmp/tcg.sh
+    t0=$(date +%s)
+    run_source "guest-$mode" "$f" 1 "guest-$mode-$f" "$script" "${extra[@]}"
+    runs_row "guest-$mode" "$f" 1 "$qemu $mode" $smp "" "guest-$mode-$f" $(( $(date +%s) - t0 ))
   done
   report merge "$results/stats.csv" "$results"/guest-*.stats.csv
+  cals=("$results"/guest-*.calibration.csv)
+  [ -f "${cals[0]}" ] && report merge "$results/calibration.csv" "${cals[@]}"
 fi
 
 if [ $host = 1 ]; then
-  step "[4/5] host criterion suite ($(( ($(date +%s) - start) / 60 )) min elapsed)"
+  step "[4/5] host criterion suite ($(elapsed))"
   qargs=(); [ $quick = 1 ] && qargs=(--quick)
   (cd "$REPO" && cargo bench -p host-bench -- "${qargs[@]}")
   (cd "$REPO" && cargo run -q --release -p host-bench --bin export)
 fi
 
-step "[5/5] tidy CSV, plots and report"
+step "[5/5] tidy CSV, plots and report ($(elapsed))"
 inputs=()
-for c in "$results"/guest-*.csv; do case $c in *.stats.csv) ;; *) [ -f "$c" ] && inputs+=("$c") ;; esac; done
+for c in "$results"/guest-*.csv; do case $c in *.stats.csv|*.calibration.csv) ;; *) [ -f "$c" ] && inputs+=("$c") ;; esac; done
 [ -f "$results/host/host.csv" ] && inputs+=("$results/host/host.csv")
 [ ${#inputs[@]} -gt 0 ] || die "no results to report"
 report merge "$results/data.csv" "${inputs[@]}"
 rargs=(--data "$results/data.csv" --out "$results")
-[ -f "$results/stats.csv" ] && rargs+=(--stats "$results/stats.csv")
-[ -f "$results/host/memory.csv" ] && rargs+=(--memory "$results/host/memory.csv")
+for opt in stats:stats.csv memory:host/memory.csv precision:precision.csv calibration:calibration.csv; do
+  [ -f "$results/${opt#*:}" ] && rargs+=("--${opt%%:*}" "$results/${opt#*:}")
+done
 report render "${rargs[@]}"
 step "bench: done in $(( ($(date +%s) - start) / 60 )) min: $results/REPORT.md"

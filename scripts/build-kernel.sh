@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# build-kernel.sh FLAVOUR: builds (or finds cached) a minimal Rust-enabled kernel.
+# build-kernel.sh FLAVOUR: builds (or finds cached) a minimal Rust-enabled kernel: `lockdep` or
+# `plain` (x86_64, booted by QEMU) or `uml` (User-Mode Linux, run as a host process).
 # Prints the build directory on stdout. Cache key: kernel version, config fragments, rustc, bindgen.
 . "$(dirname "$0")/common.sh"
 
 flavour=${1:-lockdep}
-frags=("$REPO/kernel/config/base.config" "$REPO/kernel/config/$flavour.config")
-[ -f "${frags[1]}" ] || die "unknown kernel flavour '$flavour' (valid: $(cd "$REPO/kernel/config" && ls ./*.config | grep -v base | sed 's/.config//;s|./||' | tr '\n' ' '))"
+read -r -a frags <<<"$(flavour_frags "$flavour")"
+for f in "${frags[@]}"; do
+  [ -f "$f" ] || die "unknown kernel flavour '$flavour' (valid: $(cd "$REPO/kernel/config" && ls ./*.config | grep -v base | sed 's/.config//;s|./||' | tr '\n' ' '))"
+done
+read -r -a arch_args <<<"$(flavour_make_args "$flavour")"
+kmake=("${KMAKE_ARGS[@]}" "${arch_args[@]}")
+if [ "$(flavour_arch "$flavour")" = um ]; then targets=(linux modules); image=linux
+else targets=(bzImage modules); image=arch/x86/boot/bzImage; fi
 
 kver=$(dpkg-query -W -f='${Version}' linux-source-$KERNEL_SERIES)
 key=$( { echo "$kver"; cat "${frags[@]}"; "$KRUSTC" --version; "$BINDGEN" --version; } | sha256sum | cut -c1-12)
@@ -16,18 +23,22 @@ if [ -f "$out/.lockclass-done" ]; then
 fi
 
 src=$CACHE/src/linux-$kver
+# Two builds may start at once (bench and tests): one unpacks, the other waits for it.
+exec 9>"$CACHE/.unpack.lock"
+flock 9
 if [ ! -f "$src/.lockclass-unpacked" ]; then
   step "unpacking kernel source $kver"
   rm -rf "$src"; mkdir -p "$src"
   tar -xf "$KERNEL_TARBALL" -C "$src" --strip-components=1
   touch "$src/.lockclass-unpacked"
 fi
+flock -u 9
 
 step "configuring kernel ($flavour) in $out"
 rm -rf "$out"; mkdir -p "$out"
-make -s -C "$src" O="$out" "${KMAKE_ARGS[@]}" tinyconfig >/dev/null
+make -s -C "$src" O="$out" "${kmake[@]}" tinyconfig >/dev/null
 "$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >/dev/null
-make -s -C "$src" O="$out" "${KMAKE_ARGS[@]}" olddefconfig >/dev/null
+make -s -C "$src" O="$out" "${kmake[@]}" olddefconfig >/dev/null
 
 # Kconfig silently drops what a dependency forbids: check every wanted option really stuck.
 bad=0
@@ -39,10 +50,11 @@ while IFS= read -r line; do
 done < <(cat "${frags[@]}")
 [ $bad = 0 ] || die "kernel config ($flavour) lost options above; check their dependencies"
 
-step "building kernel ($flavour) with $(nproc) jobs (about 3 minutes on 2 cores)"
+step "building kernel ($flavour) with $(nproc) jobs (3 to 10 minutes on 2 cores)"
 start=$(date +%s)
-make -s -C "$src" O="$out" "${KMAKE_ARGS[@]}" -j"$(nproc)" bzImage modules >"$out/build.log" 2>&1 \
+make -s -C "$src" O="$out" "${kmake[@]}" -j"$(nproc)" "${targets[@]}" >"$out/build.log" 2>&1 \
   || { tail -40 "$out/build.log" >&2; die "kernel build failed (log: $out/build.log)"; }
+[ -f "$out/$image" ] || die "kernel build left no $image in $out"
 step "kernel ($flavour) built in $(( $(date +%s) - start )) s"
 touch "$out/.lockclass-done"
 # Older builds of this flavour (other config, compiler or source) are stale: drop them.

@@ -11,6 +11,27 @@ BINDGEN_VERSION='^0.71'
 BINDGEN=$CACHE/tools/bin/bindgen
 KMAKE_ARGS=(LLVM=1 "RUSTC=$KRUSTC" "BINDGEN=$BINDGEN")
 
+# Kernel flavours: `lockdep` and `plain` are x86_64 guests for QEMU (base.config + the flavour's
+# fragment); `uml` is User-Mode Linux (ARCH=um, its own complete fragment), whose kernel code runs
+# natively on the host CPU.
+flavour_arch() { case $1 in uml*) echo um ;; *) echo x86 ;; esac; }
+flavour_frags() { # FLAVOUR: the config fragments, in merge order
+  if [ "$(flavour_arch "$1")" = um ]; then echo "$REPO/kernel/config/$1.config"
+  else echo "$REPO/kernel/config/base.config $REPO/kernel/config/$1.config"; fi
+}
+# make arguments per flavour. `um` gives C code -mcmodel=large but Rust a PIE relocation model
+# whose GOT-relative relocations the module loader refuses ("Unknown rela relocation: 9"); a
+# static relocation model alone overflows (modules live above 2 GiB), so Rust modules get the
+# large code model too.
+flavour_make_args() {
+  if [ "$(flavour_arch "$1")" = um ]; then
+    echo "ARCH=um"
+  fi
+}
+flavour_module_rustflags() {
+  [ "$(flavour_arch "$1")" = um ] && echo "-Crelocation-model=static -Ccode-model=large" || true
+}
+
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 

@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
-# run-guest.sh: boots the kernel under QEMU with a busybox initramfs, runs a guest script
-# there and checks the outcome.
+# run-guest.sh: boots the kernel with a busybox initramfs, under QEMU (x86_64 builds) or as
+# User-Mode Linux (ARCH=um builds, run as a host process), runs a guest script there and
+# checks the outcome. Both kinds of guest get the same initramfs, /init and log checks.
 #
 # usage: run-guest.sh --kernel DIR --script GUEST_SCRIPT --log OUT.log [options]
-#   --kernel DIR          kernel build directory (has arch/x86/boot/bzImage), e.g. the output
-#                         of scripts/build-kernel.sh lockdep
+#   --kernel DIR          kernel build directory, e.g. the output of scripts/build-kernel.sh
+#                         lockdep (has arch/x86/boot/bzImage: QEMU) or uml (has ./linux: UML)
 #   --script FILE         guest script, run as /guest.sh by busybox `sh -e`; it can source
 #                         /guest-lib.sh (kernel/guest-lib.sh)
 #   --log FILE            where the whole serial console goes
 #   --ko FILE             module, packed as /lockclass_bench.ko
 #   --add FILE            extra file packed as /BASENAME (repeatable)
-#   --smp N               guest CPUs (default 2)
+#   --smp N               guest CPUs (default 2; QEMU only: 6.12's UML has one CPU)
 #   --mem MB              guest memory (default 512)
 #   --icount              -icount shift=0,sleep=off: guest time advances per instruction, so
 #                         in-guest timings repeat from run to run (not real-hardware figures)
 #   --kvm                 use KVM instead of TCG (opt-in: it hangs on nested setups; the
 #                         watchdog stops it)
+#   --pin CPU             UML only: pin the UML process (and its helpers) to host CPU CPU
 #   --cmdline "ARGS"      extra kernel arguments (e.g. kmemleak=on)
-#   --timeout SECONDS     watchdog: QEMU is killed after this long (default 600)
+#   --timeout SECONDS     watchdog: the guest is killed after this long (default 600)
 #   --expect-splat REGEX  the run must contain this kernel report; its lines are allowed
 #                         (repeatable; see scripts/check-log.sh --expect)
 #   --trace               run the guest script with sh -ex (prints each command)
@@ -31,20 +33,20 @@
 usage() { awk 'NR < 5 { next } !/^#/ || /shellcheck/ { exit } { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 bad_usage() { echo "run-guest: $*" >&2; usage; }
 
-kdir='' ko='' script='' log='' cmdline='' smp=2 mem=512 timeout=600 icount=0 kvm=0 trace=0 verbose=0
+kdir='' ko='' script='' log='' cmdline='' smp='' mem=512 timeout=600 icount=0 kvm=0 trace=0 verbose=0 pin=''
 adds=() expects=()
 while [ $# -gt 0 ]; do
   case $1 in
     --icount|--kvm|--trace|--verbose) declare "${1#--}=1"; shift; continue ;;
     -h|--help) usage ;;
-    --kernel|--ko|--script|--log|--add|--smp|--mem|--cmdline|--timeout|--expect-splat)
+    --kernel|--ko|--script|--log|--add|--smp|--mem|--cmdline|--timeout|--expect-splat|--pin)
       [ $# -ge 2 ] || bad_usage "$1 needs a value" ;;
     *) bad_usage "unknown argument '$1'" ;;
   esac
   case $1 in
     --kernel) kdir=$2 ;; --ko) ko=$2 ;; --script) script=$2 ;; --log) log=$2 ;;
     --add) adds+=("$2") ;; --smp) smp=$2 ;; --mem) mem=$2 ;; --cmdline) cmdline=$2 ;;
-    --timeout) timeout=$2 ;; --expect-splat) expects+=("$2") ;;
+    --timeout) timeout=$2 ;; --expect-splat) expects+=("$2") ;; --pin) pin=$2 ;;
   esac
   shift 2
 done
@@ -53,14 +55,22 @@ done
 [ -n "$script" ] || bad_usage "--script FILE is required"
 [ -n "$log" ] || bad_usage "--log FILE is required"
 for v in smp mem timeout; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || bad_usage "--$v wants a positive integer, got '${!v}'"
+  [ -z "${!v}" ] || [[ ${!v} =~ ^[1-9][0-9]*$ ]] || bad_usage "--$v wants a positive integer, got '${!v}'"
 done
-bzimage=$kdir/arch/x86/boot/bzImage
-[ -f "$bzimage" ] || die "no kernel image at $bzimage (build it with scripts/build-kernel.sh)"
+[ -z "$pin" ] || [[ $pin =~ ^[0-9]+$ ]] || bad_usage "--pin wants a host CPU number, got '$pin'"
+if [ -f "$kdir/.config" ] && grep -q '^CONFIG_UML=y' "$kdir/.config"; then
+  guest=uml image=$kdir/linux
+  [ "$icount" = 0 ] && [ "$kvm" = 0 ] || bad_usage "--icount and --kvm are QEMU options; $kdir is a User-Mode Linux kernel"
+  [ -z "$smp" ] || [ "$smp" = 1 ] || bad_usage "--smp $smp: 6.12's User-Mode Linux has exactly one CPU"
+else
+  guest=qemu image=$kdir/arch/x86/boot/bzImage smp=${smp:-2}
+  [ -z "$pin" ] || bad_usage "--pin is for User-Mode Linux kernels"
+fi
+[ -f "$image" ] || die "no kernel image at $image (build it with scripts/build-kernel.sh)"
 [ -f "$script" ] || die "guest script $script not found"
 [ -z "$ko" ] || [ -f "$ko" ] || die "module $ko not found"
 for f in "${adds[@]}"; do [ -f "$f" ] || die "file $f (--add) not found"; done
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/setup.sh"
+[ $guest = uml ] || command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run scripts/setup.sh"
 busybox=/bin/busybox   # Debian's busybox-static: the guest has no shared libraries
 if [ ! -x "$busybox" ] || LC_ALL=C readelf -l "$busybox" 2>/dev/null | grep -q 'program interpreter'; then
   die "$busybox is not a static busybox: install busybox-static (scripts/setup.sh)"
@@ -128,16 +138,29 @@ fi
 # ignore_loglevel: lockdep prints "BUG: MAX_LOCKDEP_KEYS too low!" and "turning off the
 # locking correctness validator" at KERN_DEBUG, which the default console level hides.
 # panic=-1: a panic reboots at once, which -no-reboot turns into QEMU exiting.
-append="console=ttyS0 panic=-1 ignore_loglevel"
+append="panic=-1 ignore_loglevel"
 [ "$trace" = 0 ] || append+=" lockclass_trace=1"
-[ -z "$cmdline" ] || append+=" $cmdline"
-qemu=(qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp "$smp" -nic none
-      -kernel "$bzimage" -initrd "$tmp/initrd.gz" -append "$append" -nographic -no-reboot)
-[ "$icount" = 0 ] || qemu+=(-icount 'shift=0,sleep=off')
+if [ $guest = uml ]; then
+  # con0=null,fd:1: the console is UML's stdout (the log); lockclass_poweroff=1 tells /init to
+  # end with poweroff, which makes the UML process exit (a reboot would restart it).
+  append+=" mem=${mem}M initrd=$tmp/initrd.gz con=null con0=null,fd:1 lockclass_poweroff=1"
+  [ -z "$cmdline" ] || append+=" $cmdline"
+  read -r -a words <<<"$append"
+  qemu=("$image" "${words[@]}")
+  [ -z "$pin" ] || qemu=(taskset -c "$pin" "${qemu[@]}")
+  what="User-Mode Linux $image$([ -z "$pin" ] || echo " pinned to host CPU $pin")"
+else
+  append="console=ttyS0 $append"
+  [ -z "$cmdline" ] || append+=" $cmdline"
+  qemu=(qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp "$smp" -nic none
+        -kernel "$image" -initrd "$tmp/initrd.gz" -append "$append" -nographic -no-reboot)
+  [ "$icount" = 0 ] || qemu+=(-icount 'shift=0,sleep=off')
+  what="$image: ${accel[*]} -smp $smp -m $mem$([ "$icount" = 0 ] || echo ' -icount')"
+fi
 
 mkdir -p "$(dirname "$log")"
 : >"$log"
-step "booting $bzimage: ${accel[*]} -smp $smp -m $mem$([ "$icount" = 0 ] || echo ' -icount'), append '$append' (log: $log, watchdog ${timeout}s)"
+step "booting $what, append '$append' (log: $log, watchdog ${timeout}s)"
 start=$EPOCHREALTIME
 # QEMU writes the console straight into the log; the terminal gets a filtered copy. The
 # cleanup trap stops QEMU through timeout, which passes the TERM on; if this script is
@@ -173,11 +196,11 @@ reasons=()
 endline=$(grep -a -o 'lockclass-guest: end rc=[0-9]*' "$log" | tail -n 1 || true)
 if [ -z "$endline" ]; then
   if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-    reasons+=("guest hung: no end marker after ${timeout}s, watchdog killed QEMU")
+    reasons+=("guest hung: no end marker after ${timeout}s, watchdog killed the guest")
   elif ! grep -aq 'lockclass-guest: begin' "$log"; then
-    reasons+=("guest never reached /init (QEMU exit status $qrc)")
+    reasons+=("guest never reached /init (guest exit status $qrc)")
   else
-    reasons+=("guest ended without the end marker (QEMU exit status $qrc: kernel panic or crash?)")
+    reasons+=("guest ended without the end marker (guest exit status $qrc: kernel panic or crash?)")
   fi
   echo "run-guest: last lines of $log:" >&2
   tail -n 15 "$log" | sed 's/^/  | /' >&2

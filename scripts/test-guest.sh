@@ -1,68 +1,90 @@
 #!/usr/bin/env bash
-# test-guest.sh: the kernel half of the tests. Builds (or reuses) the lockdep kernel and the
-# module, checks modinfo, then boots four guests: the smoke run (every strategy x mode, unload
-# and reload, bad parameters), the atomic-context demonstration, allocation failures, and
-# load/unload cycles under kmemleak (CYCLES per strategy, default 10; the full reliability
-# run is CYCLES=100). Logs go to $TEST_LOGS (default $CACHE/test-logs). Ends with
-# "N passed, M failed".
+# test-guest.sh: the kernel half of the tests, reported in the kernel's selftest convention
+# (TAP 13: `ok N name` / `not ok N name`, `# Totals:`, exit 1 on any failure).
+#
+# For each guest kernel in GUEST_FLAVOURS (default "uml lockdep": User-Mode Linux, then the
+# x86 lockdep kernel under QEMU) it builds (or reuses) the kernel and the module, checks
+# modinfo, then boots the same guest scripts on each: the smoke run (every strategy x mode,
+# unload and reload, bad parameters), the atomic-context demonstration, allocation failures
+# and load/unload cycles under kmemleak (CYCLES per strategy, default 10; the full
+# reliability run is CYCLES=100). Logs go to $TEST_LOGS (default $CACHE/test-logs).
 . "$(dirname "$0")/common.sh"
 
 logs=${TEST_LOGS:-$CACHE/test-logs}
+flavours=${GUEST_FLAVOURS:-uml lockdep}
 mkdir -p "$logs"
-kdir=$("$REPO/scripts/build-kernel.sh" lockdep | tail -n1)
-ko=$("$REPO/scripts/build-module.sh" lockdep | tail -n1)
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "test-guest: ok: $*"; }
-not_ok() { failed=$((failed + 1)); echo "test-guest: FAILED: $*"; }
-
-# modinfo: every parameter is listed with a description.
-params=(strategy mode threads sites loops runs warmup atomic_demo fail_alloc_every leak_keys)
-for p in "${params[@]}"; do
-  desc=$(modinfo -F parm "$ko" | sed -n "s/^$p:\(.*\)/\1/p")
-  # modinfo appends the type, "(int)"; what is left must be a description.
-  text=$(printf '%s' "$desc" | sed 's/[[:space:]]*([a-z]*)$//; s/^[[:space:]]*//')
-  if [ -n "$text" ]; then ok "modinfo describes $p"; else not_ok "modinfo has no description for $p"; fi
-done
-[ "$(modinfo -F parm "$ko" | wc -l)" = "${#params[@]}" ] && ok "modinfo lists exactly ${#params[@]} parameters" \
-  || not_ok "modinfo lists $(modinfo -F parm "$ko" | wc -l) parameters, expected ${#params[@]}"
-
-guest() { # NAME [run-guest options...]
+n=0 passed=0 failed=0 skipped=0
+echo "TAP version 13"
+ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n $1 # SKIP $2"; }
+check() { # NAME COMMAND...: one test point from a command's status
   local name=$1; shift
-  step "guest test: $name"
-  if "$REPO/scripts/run-guest.sh" --kernel "$kdir" --ko "$ko" --script "$REPO/tests/guest/$name.sh" \
-       --log "$logs/$name.log" --smp 2 --timeout 900 "$@"; then
-    ok "guest $name"; return 0
-  fi
-  not_ok "guest $name (log: $logs/$name.log)"; return 1
+  if "$@"; then ok "$name"; else not_ok "$name"; fi
 }
 
-if guest smoke; then
-  # Every strategy x mode has results with a positive figure, or says why it was skipped.
-  strategies=$(sed -n 's/.*start strategies=\([^ ]*\).*/\1/p' "$logs/smoke.log" | head -n1 | tr , ' ')
+# modinfo: every parameter is listed with a description (the module's own list, so a
+# parameter added without a description fails here).
+modinfo_checks() { # FLAVOUR KO
+  local f=$1 ko=$2 p desc text count
+  count=$(modinfo -F parm "$ko" | wc -l)
+  [ "$count" -gt 0 ] && ok "$f: modinfo lists $count parameters" || not_ok "$f: modinfo lists no parameters"
+  for p in $(modinfo -F parm "$ko" | cut -d: -f1); do
+    desc=$(modinfo -F parm "$ko" | sed -n "s/^$p:\(.*\)/\1/p")
+    # modinfo appends the type, "(int)"; what is left must be a description.
+    text=$(printf '%s' "$desc" | sed 's/[[:space:]]*([a-z]*)$//; s/^[[:space:]]*//')
+    [ -n "$text" ] && ok "$f: modinfo describes $p" || not_ok "$f: modinfo has no description for $p"
+  done
+}
+
+guest() { # FLAVOUR NAME [run-guest options...]: boots tests/guest/NAME.sh
+  local f=$1 name=$2; shift 2
+  local smp=(); [ "$(flavour_arch "$f")" = um ] || smp=(--smp 2)
+  step "guest test ($f): $name"
+  if "$REPO/scripts/run-guest.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --script "$REPO/tests/guest/$name.sh" \
+       --log "$logs/$f-$name.log" "${smp[@]}" --timeout 900 "$@"; then
+    ok "$f: guest $name"; return 0
+  fi
+  not_ok "$f: guest $name (log: $logs/$f-$name.log)"; return 1
+}
+
+# What the smoke log must show: every strategy x mode has results with a positive figure, or
+# says why it was skipped; concurrent results at every thread count up to the CPUs; one class
+# per site in every table; 1024 distinct call sites.
+smoke_checks() { # FLAVOUR
+  local f=$1 log=$logs/$1-smoke.log s m c cpus strategies
+  strategies=$(sed -n 's/.*start strategies=\([^ ]*\).*/\1/p' "$log" | head -n1 | tr , ' ')
+  cpus=$(sed -n 's/.* start .* cpus=\([0-9]*\).*/\1/p' "$log" | head -n1)
   for s in $strategies; do
     for m in lookup create init acquire concurrent atomic; do
-      n=$(awk -v s="$s" -v m="$m" '$0 ~ "lockclass_bench: result strategy="s" mode="m" " {
+      c=$(awk -v s="$s" -v m="$m" '$0 ~ "lockclass_bench: result strategy="s" mode="m" " {
             for (i = 1; i <= NF; i++) if ($i ~ /^ns_per_op=/) { split($i, kv, "="); if (kv[2] + 0 > 0) c++ } }
-            END { print c + 0 }' "$logs/smoke.log")
-      if [ "$n" -gt 0 ]; then ok "results for $s x $m ($n runs)"
-      elif grep -q "skip strategy=$s mode=$m reason=" "$logs/smoke.log"; then ok "$s x $m skipped with a reason"
-      else not_ok "no positive result for $s x $m"; fi
+            END { print c + 0 }' "$log")
+      if [ "$c" -gt 0 ]; then ok "$f: results for $s x $m ($c runs)"
+      elif grep -q "skip strategy=$s mode=$m reason=" "$log"; then ok "$f: $s x $m skipped with a reason"
+      else not_ok "$f: no positive result for $s x $m"; fi
     done
   done
-  for threads in 1 2; do
-    grep -q "result strategy=rcu mode=concurrent threads=$threads " "$logs/smoke.log" \
-      && ok "concurrent results at $threads threads" || not_ok "no concurrent results at $threads threads"
+  for t in $(seq 1 "${cpus:-1}"); do
+    check "$f: concurrent results at $t thread(s) of $cpus CPU(s)" grep -q "result strategy=rcu mode=concurrent threads=$t " "$log"
   done
-  grep -q "check .* ok=0" "$logs/smoke.log" && not_ok "a table held more or fewer classes than sites" \
-    || ok "every table held exactly one class per site"
-  grep -q "distinct_sites=1024" "$logs/smoke.log" && ok "1024 distinct call sites compiled" \
-    || not_ok "the module does not have 1024 distinct call sites"
-fi
-guest atomic-demo --expect-splat "BUG: sleeping function called from invalid context" || true
-guest fallback || true
-# Load/unload cycles with kmemleak on: $CYCLES per strategy (100 for the full reliability run).
-echo "CYCLES=${CYCLES:-10}" > "$logs/cycles.conf"
-guest cycles --cmdline kmemleak=on --mem 1024 --add "$logs/cycles.conf" || true
+  check "$f: every table held exactly one class per site" bash -c "! grep -q 'check .* ok=0' '$log'"
+  check "$f: 1024 distinct call sites compiled" grep -q "distinct_sites=1024" "$log"
+}
 
-echo "$passed passed, $failed failed"
+declare -A kdir ko
+for f in $flavours; do
+  kdir[$f]=$("$REPO/scripts/build-kernel.sh" "$f" | tail -n1)
+  ko[$f]=$("$REPO/scripts/build-module.sh" "$f" | tail -n1)
+  modinfo_checks "$f" "${ko[$f]}"
+  if guest "$f" smoke; then smoke_checks "$f"; else skip "$f: smoke log checks" "the smoke guest failed"; fi
+  guest "$f" atomic-demo --expect-splat "BUG: sleeping function called from invalid context" || true
+  guest "$f" fallback || true
+  # Load/unload cycles with kmemleak on: $CYCLES per strategy (100 for the full reliability run).
+  echo "CYCLES=${CYCLES:-10}" > "$logs/cycles.conf"
+  guest "$f" cycles --cmdline kmemleak=on --mem 1024 --add "$logs/cycles.conf" || true
+done
+
+echo "1..$n"
+echo "# Totals: pass:$passed fail:$failed xfail:0 xpass:0 skip:$skipped error:0"
 [ "$failed" = 0 ]

@@ -6,7 +6,8 @@
 check_debug_locks
 lockdep_stats
 dmesg -c >/dev/null
-load strategy=all mode=all loops=300 runs=2 warmup=1 sites=4,32 threads=1,2
+# Concurrent mode at every thread count up to the CPUs (1 on User-Mode Linux).
+load strategy=all mode=all loops=300 runs=2 warmup=1 sites=4,32 threads=$(seq -s, 1 "$(nproc)")
 check_debug_locks
 unload
 dmesg | grep -q "exit live_allocs=0 leaked=0" || fail "unload left allocations behind"
