@@ -1,9 +1,19 @@
-//! Groups tidy rows into cells (series x strategy x mode x threads x sites) and summarises
-//! each cell by its median and range, the only statistics the report and plots use.
+//! Groups tidy rows into cells (series x strategy x mode x threads x sites x injected
+//! failure rate) and summarises each cell.
+//!
+//! A real clock on a shared machine is noisy, and a whole module load can shift (key and
+//! record placement, the host), so no single load may stand for a figure: the runs of one
+//! load (one boot's `load`) give that load's median, the cell's figure is the median of its
+//! load medians over every load of every boot, and its spread is the range of those load
+//! medians relative to the figure. A cell measured in one load only has no such spread.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use crate::source::Series;
 use crate::tidy::DataRow;
+
+/// A figure whose load medians spread by more than this fraction of it is marked as noisy.
+pub const SPREAD_LIMIT: f64 = 0.10;
 
 /// Canonical display order; names the project does not know sort after these, alphabetically.
 const STRATEGY_ORDER: [&str; 11] = [
@@ -19,8 +29,6 @@ const MODE_ORDER: [&str; 7] = [
     "atomic",
     "hash",
 ];
-const SOURCE_ORDER: [&str; 4] = ["guest-icount", "guest-tcg", "guest-kvm", "host"];
-
 fn rank(order: &[&str], name: &str) -> (usize, String) {
     let i = order.iter().position(|o| *o == name).unwrap_or(order.len());
     (i, name.to_string())
@@ -34,72 +42,6 @@ pub fn mode_rank(s: &str) -> (usize, String) {
     rank(&MODE_ORDER, s)
 }
 
-/// One measured configuration: which machine/emulation and which kernel flavour.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Series {
-    pub source: String,
-    pub flavour: String,
-}
-
-impl Series {
-    /// host-bench writes `-` for "no kernel flavour"; it means the same as an empty cell.
-    pub fn new(source: &str, flavour: &str) -> Series {
-        Series {
-            source: source.to_string(),
-            flavour: if flavour == "-" { "" } else { flavour }.to_string(),
-        }
-    }
-
-    fn sort_key(&self) -> ((usize, String), String) {
-        (rank(&SOURCE_ORDER, &self.source), self.flavour.clone())
-    }
-
-    pub fn is_host(&self) -> bool {
-        self.source == "host"
-    }
-
-    /// What kind of clock produced the numbers; every figure in the report carries this.
-    pub fn kind(&self) -> &'static str {
-        match self.source.as_str() {
-            "guest-icount" => "emulated guest: QEMU TCG, icount",
-            "guest-tcg" => "emulated guest: QEMU TCG, real-time",
-            "guest-kvm" => "virtualised guest: QEMU KVM on real hardware",
-            "host" => "real hardware: host",
-            _ => "unknown source",
-        }
-    }
-
-    /// Short id used in file names and table headings, e.g. `guest-icount-lockdep`.
-    pub fn id(&self) -> String {
-        if self.flavour.is_empty() {
-            self.source.clone()
-        } else {
-            format!("{}-{}", self.source, self.flavour)
-        }
-    }
-
-    /// Full label, e.g. `guest-icount, lockdep kernel (emulated guest: QEMU TCG, icount)`.
-    pub fn label(&self) -> String {
-        if self.flavour.is_empty() || self.is_host() {
-            format!("{} ({})", self.source, self.kind())
-        } else {
-            format!("{}, {} kernel ({})", self.source, self.flavour, self.kind())
-        }
-    }
-}
-
-impl PartialOrd for Series {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Series {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.sort_key().cmp(&other.sort_key())
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CellKey {
     pub series: Series,
@@ -107,9 +49,11 @@ pub struct CellKey {
     pub mode: (usize, String),
     pub threads: u32,
     pub sites: u64,
+    pub fail_alloc_every: u64,
 }
 
-/// Median and spread of one cell. `ci` is set when the cell is a single criterion estimate.
+/// One cell. `median` is the median of the load medians; `min`/`max` span every run; `ci`
+/// is set when the cell is a single criterion estimate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
     pub median: f64,
@@ -117,23 +61,74 @@ pub struct Summary {
     pub max: f64,
     pub runs: usize,
     pub ci: Option<(f64, f64)>,
+    /// Loads (over all boots) that measured the cell, and the boots among them.
+    pub loads: usize,
+    pub boots: usize,
+    /// Lowest and highest load median; equal to the median with one load.
+    pub load_min: f64,
+    pub load_max: f64,
+    /// Median grace periods waited per operation, where the module counted them.
+    pub gp_per_op: Option<f64>,
+    /// Median instructions per operation, where counted (host export).
+    pub instructions: Option<f64>,
+}
+
+fn median_of(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    Some(median_sorted(&v))
 }
 
 impl Summary {
-    fn of(rows: &[&DataRow]) -> Summary {
+    pub fn of(rows: &[&DataRow]) -> Summary {
         let mut v: Vec<f64> = rows.iter().map(|r| r.ns_per_op).collect();
         v.sort_by(f64::total_cmp);
         let ci = match rows {
             [r] => r.ci_low.zip(r.ci_high),
             _ => None,
         };
+        // Rows that name no load (older guest CSVs, host estimates) count as one load.
+        let mut groups: BTreeMap<LoadId, Vec<f64>> = BTreeMap::new();
+        for r in rows {
+            groups
+                .entry((r.boot, r.load))
+                .or_default()
+                .push(r.ns_per_op);
+        }
+        let load_medians: Vec<f64> = groups
+            .into_values()
+            .filter_map(median_of)
+            .collect::<Vec<_>>();
+        let boots: BTreeSet<Option<u32>> = rows.iter().map(|r| r.boot).collect();
+        let boots = boots.len().max(1);
+        let loads = load_medians.len();
+        let load_min = load_medians.iter().copied().fold(f64::INFINITY, f64::min);
+        let load_max = load_medians.iter().copied().fold(0.0, f64::max);
         Summary {
-            median: median_sorted(&v),
+            median: median_of(load_medians).expect("a cell has rows"),
             min: v[0],
             max: v[v.len() - 1],
             runs: v.len(),
             ci,
+            loads,
+            boots,
+            load_min,
+            load_max,
+            gp_per_op: median_of(rows.iter().filter_map(|r| r.gp_per_op).collect()),
+            instructions: median_of(rows.iter().filter_map(|r| r.instructions_per_op).collect()),
         }
+    }
+
+    /// Range of the load medians as a fraction of the figure; `None` with one load only.
+    pub fn spread(&self) -> Option<f64> {
+        (self.loads > 1 && self.median > 0.0).then(|| (self.load_max - self.load_min) / self.median)
+    }
+
+    /// True when the loads disagree by more than the limit: the figure must say so.
+    pub fn noisy(&self) -> bool {
+        self.spread().is_some_and(|s| s > SPREAD_LIMIT)
     }
 
     /// Whisker ends for plots: the confidence interval for a lone estimate, else min-max.
@@ -162,17 +157,32 @@ pub struct SeriesInfo {
     pub rows: usize,
     pub min_ops: u64,
     pub max_ops: u64,
+    /// Distinct loads (boot, load) and boots that produced rows.
+    pub loads: BTreeSet<LoadId>,
+    pub boots: BTreeSet<u32>,
+    /// Cores (host) or online CPUs (guest) the rows record.
+    pub cores: BTreeSet<u32>,
+    /// Most threads run at once, and rows that ran more threads than their cores.
+    pub max_threads: u32,
+    pub oversubscribed: usize,
 }
+
+/// A load as the rows name it: (boot, load).
+pub type LoadId = (Option<u32>, Option<u32>);
 
 pub struct Dataset {
     pub cells: BTreeMap<CellKey, Summary>,
     pub series: BTreeMap<Series, SeriesInfo>,
+    /// Per series, the loads that injected allocation failures (their stats count fallbacks
+    /// on purpose).
+    pub failing_loads: BTreeMap<Series, BTreeSet<LoadId>>,
 }
 
 impl Dataset {
     pub fn new(rows: &[DataRow]) -> Dataset {
         let mut groups: BTreeMap<CellKey, Vec<&DataRow>> = BTreeMap::new();
         let mut series: BTreeMap<Series, SeriesInfo> = BTreeMap::new();
+        let mut failing_loads: BTreeMap<Series, BTreeSet<LoadId>> = BTreeMap::new();
         for r in rows {
             let s = Series::new(&r.source, &r.flavour);
             let info = series.entry(s.clone()).or_insert_with(|| SeriesInfo {
@@ -192,12 +202,26 @@ impl Dataset {
             info.rows += 1;
             info.min_ops = info.min_ops.min(r.ops);
             info.max_ops = info.max_ops.max(r.ops);
+            info.loads.insert((r.boot, r.load));
+            info.boots.extend(r.boot);
+            info.cores.extend(r.cores);
+            info.max_threads = info.max_threads.max(r.threads);
+            if r.cores.is_some_and(|c| r.threads > c) {
+                info.oversubscribed += 1;
+            }
+            if r.fail_alloc_every > 0 {
+                failing_loads
+                    .entry(s.clone())
+                    .or_default()
+                    .insert((r.boot, r.load));
+            }
             let key = CellKey {
                 series: s,
                 strategy: strategy_rank(&r.strategy),
                 mode: mode_rank(&r.mode),
                 threads: r.threads,
                 sites: r.sites,
+                fail_alloc_every: r.fail_alloc_every,
             };
             groups.entry(key).or_default().push(r);
         }
@@ -205,9 +229,14 @@ impl Dataset {
             .into_iter()
             .map(|(k, rows)| (k, Summary::of(&rows)))
             .collect();
-        Dataset { cells, series }
+        Dataset {
+            cells,
+            series,
+            failing_loads,
+        }
     }
 
+    /// The cell of one configuration without injected failures.
     pub fn get(
         &self,
         series: &Series,
@@ -216,24 +245,55 @@ impl Dataset {
         threads: u32,
         sites: u64,
     ) -> Option<&Summary> {
+        self.get_failing(series, strategy, mode, threads, sites, 0)
+    }
+
+    /// The cell of one configuration at an injected failure rate (0: none).
+    pub fn get_failing(
+        &self,
+        series: &Series,
+        strategy: &str,
+        mode: &str,
+        threads: u32,
+        sites: u64,
+        fail_alloc_every: u64,
+    ) -> Option<&Summary> {
         self.cells.get(&CellKey {
             series: series.clone(),
             strategy: strategy_rank(strategy),
             mode: mode_rank(mode),
             threads,
             sites,
+            fail_alloc_every,
         })
     }
 
-    /// All cells of one series and mode, optionally limited to some strategies.
+    /// All cells of one series and mode without injected failures.
     pub fn cells_of<'a>(
         &'a self,
         series: &'a Series,
         mode: &'a str,
     ) -> impl Iterator<Item = (&'a CellKey, &'a Summary)> + 'a {
+        self.cells.iter().filter(move |(k, _)| {
+            &k.series == series && k.mode.1 == mode && k.fail_alloc_every == 0
+        })
+    }
+
+    /// Cells measured with injected allocation failures, in one series.
+    pub fn failing_cells<'a>(
+        &'a self,
+        series: &'a Series,
+    ) -> impl Iterator<Item = (&'a CellKey, &'a Summary)> + 'a {
         self.cells
             .iter()
-            .filter(move |(k, _)| &k.series == series && k.mode.1 == mode)
+            .filter(move |(k, _)| &k.series == series && k.fail_alloc_every > 0)
+    }
+
+    /// The series of a source and flavour, if the data has it.
+    pub fn find(&self, source: &str, flavour: &str) -> Option<&Series> {
+        self.series
+            .keys()
+            .find(|s| s.source == source && s.flavour == flavour)
     }
 
     pub fn has(&self, series: &Series, strategy: &str, mode: &str) -> bool {

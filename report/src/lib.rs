@@ -9,5 +9,6 @@ pub mod merge;
 pub mod plots;
 pub mod render;
 pub mod report;
+pub mod source;
 pub mod svgtext;
 pub mod tidy;

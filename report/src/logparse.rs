@@ -7,15 +7,25 @@
 //! stats line with a missing or unparsable field is an error, and so is a log whose module
 //! load did not reach its `done` line or whose `done results=N` disagrees with the lines seen
 //! (a truncated or interleaved serial log must not turn into a quietly smaller data set).
+//!
+//! Each `start` begins a new module load, numbered from one within the log (`load`); a plan
+//! may repeat a load, and its runs are told apart by that number. A load's injected
+//! allocation failure rate comes from the result line if it carries `fail_alloc_every`,
+//! else from its `start` line, else from the guest script's `insmod ... fail_alloc_every=N`
+//! line before it, else it is zero. The guest script's `calibration` lines (the kernel's
+//! refscale, run in the same boot) become calibration rows, and an `End of test: FAILURE`
+//! line fails the parse.
 
 use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{bail, Context, Result};
 
-use crate::tidy::{DataRow, StatsRow};
+use crate::tidy::{CalibrationRow, DataRow, StatsRow};
 
 pub const PREFIX: &str = "lockclass_bench: ";
-pub const SOURCES: [&str; 3] = ["guest-icount", "guest-tcg", "guest-kvm"];
+pub const SOURCES: [&str; 4] = ["guest-uml", "guest-icount", "guest-tcg", "guest-kvm"];
+/// Prefix of the guest script's own lines (`insmod ...`, `calibration ...`).
+pub const GUEST_PREFIX: &str = "lockclass-guest: ";
 pub const FLAVOURS: [&str; 2] = ["lockdep", "plain"];
 
 /// The run's context, given on the command line because the guest log does not know it.
@@ -27,6 +37,8 @@ pub struct Meta {
     pub rustc: String,
     pub cpu: String,
     pub date: String,
+    /// Which boot of this source the log is (several boots measure the noise between them).
+    pub boot: u32,
 }
 
 impl Meta {
@@ -54,6 +66,9 @@ impl Meta {
                 bail!("{name} must not be empty");
             }
         }
+        if self.boot == 0 {
+            bail!("--boot must be at least 1");
+        }
         if !is_iso_date(&self.date) {
             bail!("--date `{}` is not YYYY-MM-DD", self.date);
         }
@@ -79,6 +94,7 @@ fn is_iso_date(s: &str) -> bool {
 pub struct ParsedLog {
     pub results: Vec<DataRow>,
     pub stats: Vec<StatsRow>,
+    pub calibration: Vec<CalibrationRow>,
 }
 
 /// One `key=value` record, remembering where it came from for error messages.
@@ -158,6 +174,36 @@ impl<'a> Record<'a> {
     }
 }
 
+/// `fail_alloc_every=N` among the words of a guest script's `insmod` line, if any.
+fn insmod_fail_rate(line: &str) -> Option<u64> {
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix("fail_alloc_every="))
+        .and_then(|v| v.parse().ok())
+}
+
+/// A guest script line `calibration type=T run=R ns_per_op=F` as a calibration row.
+fn calibration_row(line_no: usize, body: &str, meta: &Meta) -> Result<CalibrationRow> {
+    let rec = Record::parse(line_no, body, true)?;
+    Ok(CalibrationRow {
+        source: meta.source.clone(),
+        boot: meta.boot,
+        kind: rec.name("type")?,
+        run: rec.uint("run")?,
+        ns_per_op: rec.float("ns_per_op")?,
+    })
+}
+
+/// State of the module load being read.
+#[derive(Default)]
+struct Load {
+    number: u32,
+    fail_alloc_every: u64,
+    /// CPUs online in the guest, from the `start` line's `cpus=`.
+    cpus: Option<u32>,
+    /// Set by the guest script's `insmod` line, taken by the next `start`.
+    insmod_fail_rate: Option<u64>,
+}
+
 /// Parses a whole log. Several module loads in one log are accepted as long as each one's
 /// `start` is followed by its own `done`.
 pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
@@ -167,13 +213,30 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
     let mut open_start: Option<usize> = None;
     let mut dones = 0usize;
     let mut last_error: Option<String> = None;
+    let mut load = Load::default();
 
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
+        if let Some(pos) = raw.find(GUEST_PREFIX) {
+            let body = raw[pos + GUEST_PREFIX.len()..].trim_end();
+            if body.starts_with("insmod ") && body.contains("lockclass_bench") {
+                load.insmod_fail_rate = Some(insmod_fail_rate(body).unwrap_or(0));
+            } else if body.starts_with("calibration ") {
+                out.calibration.push(calibration_row(line_no, body, meta)?);
+            }
+            continue;
+        }
         let Some(pos) = raw.find(PREFIX) else {
             continue;
         };
         let body = raw[pos + PREFIX.len()..].trim_end();
+        if let Some(verdict) = body.strip_prefix("End of test:") {
+            let verdict = verdict.trim();
+            if !verdict.starts_with("SUCCESS") {
+                bail!("line {line_no}: the module ended with `End of test: {verdict}`");
+            }
+            continue;
+        }
         let kind = body.split_whitespace().next().unwrap_or("");
         let strict = matches!(kind, "result" | "stats" | "done" | "start");
         let rec = Record::parse(line_no, body, strict)?;
@@ -194,31 +257,53 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                         );
                     }
                 }
+                load.number += 1;
+                load.fail_alloc_every = match rec.fields.get("fail_alloc_every") {
+                    Some(_) => rec.uint("fail_alloc_every")?,
+                    None => load.insmod_fail_rate.take().unwrap_or(0),
+                };
+                load.cpus = match rec.fields.get("cpus") {
+                    Some(_) => u32::try_from(rec.uint("cpus")?).ok().filter(|c| *c > 0),
+                    None => None,
+                };
                 open_start = Some(line_no);
             }
             "result" => {
                 let run = rec.uint("run")?;
+                let fail_alloc_every = match rec.fields.get("fail_alloc_every") {
+                    Some(_) => rec.uint("fail_alloc_every")?,
+                    None => load.fail_alloc_every,
+                };
                 let row = DataRow {
-                    source: meta.source.clone(),
                     kernel: meta.kernel.clone(),
                     flavour: meta.flavour.clone(),
                     rustc: meta.rustc.clone(),
                     cpu: meta.cpu.clone(),
                     date: meta.date.clone(),
-                    strategy: rec.name("strategy")?,
-                    mode: rec.name("mode")?,
-                    threads: u32::try_from(rec.uint("threads")?)
-                        .ok()
-                        .filter(|t| *t > 0)
-                        .with_context(|| format!("line {line_no}: `threads` out of range"))?,
-                    sites: rec.uint("sites")?,
                     run: Some(run),
                     ops: rec.uint("ops")?,
                     ns_per_op: rec.float("ns_per_op")?,
-                    ci_low: None,
-                    ci_high: None,
+                    boot: Some(meta.boot),
+                    load: Some(load.number.max(1)),
+                    fail_alloc_every,
+                    cores: load.cpus,
+                    gp_per_op: match rec.fields.get("gp_per_op") {
+                        Some(_) => Some(rec.float("gp_per_op")?),
+                        None => None,
+                    },
+                    ..DataRow::basic(
+                        &meta.source,
+                        &rec.name("strategy")?,
+                        &rec.name("mode")?,
+                        u32::try_from(rec.uint("threads")?)
+                            .ok()
+                            .filter(|t| *t > 0)
+                            .with_context(|| format!("line {line_no}: `threads` out of range"))?,
+                        rec.uint("sites")?,
+                    )
                 };
                 let key = (
+                    load.number,
                     row.strategy.clone(),
                     row.mode.clone(),
                     row.threads,
@@ -227,7 +312,7 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                 );
                 if !seen.insert(key) {
                     bail!(
-                        "line {line_no}: duplicate result for strategy={} mode={} threads={} sites={} run={}",
+                        "line {line_no}: duplicate result for strategy={} mode={} threads={} sites={} run={} in one load",
                         row.strategy, row.mode, row.threads, row.sites, run
                     );
                 }
@@ -243,6 +328,8 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                 classes: rec.uint("classes")?,
                 lost_races: rec.uint("lost_races")?,
                 fallbacks: rec.uint("fallbacks")?,
+                boot: Some(meta.boot),
+                load: Some(load.number.max(1)),
             }),
             "done" => {
                 let n = rec.uint("results")?;

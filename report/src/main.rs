@@ -13,16 +13,21 @@ use lockclass_report::{merge, plots, tidy};
 
 const USAGE: &str = "\
 usage:
-  lockclass-report parse LOG --source guest-icount|guest-tcg|guest-kvm --kernel VER
-        --flavour lockdep|plain --rustc VER --cpu MODEL --date YYYY-MM-DD
-        [--out FILE.csv] [--stats-out FILE.csv]
-      Turns the module's `lockclass_bench: result` lines into tidy CSV (stdout without --out)
-      and its `stats` lines into a stats CSV (default with --out: FILE.stats.csv beside it).
+  lockclass-report parse LOG --source guest-uml|guest-icount|guest-tcg|guest-kvm --kernel VER
+        --flavour lockdep|plain --rustc VER --cpu MODEL --date YYYY-MM-DD [--boot N]
+        [--out FILE.csv] [--stats-out FILE.csv] [--calibration-out FILE.csv]
+      Turns the module's `lockclass_bench: result` lines into tidy CSV (stdout without --out),
+      its `stats` lines into a stats CSV (default with --out: FILE.stats.csv beside it) and the
+      guest's refscale `calibration` lines, if any, into a calibration CSV (default with --out:
+      FILE.calibration.csv). --boot (default 1) numbers the boot when a source boots several times.
   lockclass-report merge OUT.csv IN.csv...
-      Concatenates CSVs that share one schema (tidy data, stats or memory), checking each.
-  lockclass-report render --data results/data.csv [--stats results/stats.csv]
-        [--memory results/host/memory.csv] --out results/ [--font FILE.ttf]
-      Writes OUT/plots/*.svg (and *.png when the font loads) and OUT/REPORT.md.";
+      Concatenates CSVs of one schema (tidy data, stats, memory, calibration, precision),
+      checking each; the output has every column any input has.
+  lockclass-report render --data results/data.csv --out results/ [--stats results/stats.csv]
+        [--memory results/host/memory.csv] [--precision results/precision.csv]
+        [--calibration results/calibration.csv] [--font FILE.ttf]
+      Writes OUT/REPORT.md, OUT/detail/*.md and OUT/plots/*.svg (and *.png when the font
+      loads). Optional inputs are shown when given and said to be missing when not.";
 
 /// `--key value` options plus positional arguments; every option takes exactly one value.
 struct Args {
@@ -81,8 +86,10 @@ fn cmd_parse(raw: &[String]) -> Result<()> {
             "rustc",
             "cpu",
             "date",
+            "boot",
             "out",
             "stats-out",
+            "calibration-out",
         ],
     )?;
     let [log] = a.positional.as_slice() else {
@@ -95,6 +102,12 @@ fn cmd_parse(raw: &[String]) -> Result<()> {
         rustc: a.req("rustc")?,
         cpu: a.req("cpu")?,
         date: a.req("date")?,
+        boot: match a.opts.get("boot") {
+            Some(b) => b
+                .parse()
+                .with_context(|| format!("--boot `{b}` is not a number"))?,
+            None => 1,
+        },
     };
     meta.validate()?;
     let bytes = std::fs::read(log).with_context(|| format!("cannot read {log}"))?;
@@ -110,6 +123,11 @@ fn cmd_parse(raw: &[String]) -> Result<()> {
         out.as_ref()
             .map(|o| o.with_file_name(format!("{}.stats.csv", stem(o))))
     });
+    let calibration_out = a.path("calibration-out").or_else(|| {
+        out.as_ref()
+            .filter(|_| !parsed.calibration.is_empty())
+            .map(|o| o.with_file_name(format!("{}.calibration.csv", stem(o))))
+    });
     match &out {
         Some(o) => write_atomic(o, |w| tidy::write_data(w, &parsed.results))?,
         None => tidy::write_data(std::io::stdout().lock(), &parsed.results)?,
@@ -117,8 +135,11 @@ fn cmd_parse(raw: &[String]) -> Result<()> {
     if let Some(s) = &stats_out {
         write_atomic(s, |w| tidy::write_stats(w, &parsed.stats))?;
     }
+    if let Some(c) = &calibration_out {
+        write_atomic(c, |w| tidy::write_calibration(w, &parsed.calibration))?;
+    }
     eprintln!(
-        "{log}: {} result rows{}, {} stats rows{}",
+        "{log}: {} result rows{}, {} stats rows{}, {} calibration rows{}",
         parsed.results.len(),
         out.map(|o| format!(" -> {}", o.display()))
             .unwrap_or_default(),
@@ -126,6 +147,10 @@ fn cmd_parse(raw: &[String]) -> Result<()> {
         stats_out
             .map(|s| format!(" -> {}", s.display()))
             .unwrap_or_else(|| " (not written: no --out or --stats-out)".into()),
+        parsed.calibration.len(),
+        calibration_out
+            .map(|c| format!(" -> {}", c.display()))
+            .unwrap_or_default(),
     );
     Ok(())
 }
@@ -152,7 +177,18 @@ fn cmd_merge(raw: &[String]) -> Result<()> {
 }
 
 fn cmd_render(raw: &[String]) -> Result<()> {
-    let a = Args::parse(raw, &["data", "stats", "memory", "out", "font"])?;
+    let a = Args::parse(
+        raw,
+        &[
+            "data",
+            "stats",
+            "memory",
+            "precision",
+            "calibration",
+            "out",
+            "font",
+        ],
+    )?;
     if !a.positional.is_empty() {
         bail!("render takes no positional arguments");
     }
@@ -160,6 +196,8 @@ fn cmd_render(raw: &[String]) -> Result<()> {
         data: PathBuf::from(a.req("data")?),
         stats: a.path("stats"),
         memory: a.path("memory"),
+        precision: a.path("precision"),
+        calibration: a.path("calibration"),
         out: PathBuf::from(a.req("out")?),
         font: a
             .path("font")
@@ -170,8 +208,9 @@ fn cmd_render(raw: &[String]) -> Result<()> {
         eprintln!("warning: {w}");
     }
     eprintln!(
-        "wrote {} and {} plot files under {}",
+        "wrote {}, {} detail files and {} plot files under {}",
         r.report.display(),
+        r.detail_files.len(),
         r.plot_files.len(),
         args.out.join("plots").display()
     );

@@ -1,4 +1,8 @@
 //! `merge`: concatenates CSVs of one schema after checking every header and every row.
+//!
+//! Inputs may carry different optional columns (a guest CSV has `boot` and `load`, an older
+//! host export does not): the output has every column any input has, the schema's own in
+//! canonical order and unknown ones after them, and a row leaves empty what its file lacked.
 
 use std::path::{Path, PathBuf};
 
@@ -7,13 +11,18 @@ use anyhow::{bail, Context, Result};
 use crate::fsutil::write_atomic;
 use crate::tidy::Schema;
 
+struct Input {
+    header: csv::StringRecord,
+    records: Vec<csv::StringRecord>,
+}
+
 /// Returns the schema merged and the number of rows written.
 pub fn merge(out: &Path, inputs: &[PathBuf]) -> Result<(Schema, usize)> {
     if inputs.is_empty() {
         bail!("merge needs at least one input CSV");
     }
     let mut schema = None;
-    let mut records = Vec::new();
+    let mut read = Vec::new();
     for path in inputs {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -25,9 +34,10 @@ pub fn merge(out: &Path, inputs: &[PathBuf]) -> Result<(Schema, usize)> {
             .clone();
         let Some(this) = Schema::detect(&header) else {
             bail!(
-                "{}: header `{}` is not a tidy data, stats or memory CSV header",
+                "{}: header `{}` is not the header of a known CSV ({})",
                 path.display(),
-                header.iter().collect::<Vec<_>>().join(",")
+                header.iter().collect::<Vec<_>>().join(","),
+                Schema::ALL.map(Schema::name).join(", ")
             );
         };
         match schema {
@@ -40,23 +50,52 @@ pub fn merge(out: &Path, inputs: &[PathBuf]) -> Result<(Schema, usize)> {
             ),
             Some(_) => {}
         }
+        let mut records = Vec::new();
         for rec in rdr.records() {
             let rec = rec.with_context(|| format!("cannot read a record of {}", path.display()))?;
             let line = rec.position().map_or(0, |p| p.line());
-            this.check(&rec)
+            this.check(&header, &rec)
                 .with_context(|| format!("{} line {line}", path.display()))?;
             records.push(rec);
         }
+        read.push(Input { header, records });
     }
     let schema = schema.expect("at least one input");
+    let columns = union_columns(schema, &read);
+    let mut n = 0;
     write_atomic(out, |w| {
         let mut wr = csv::Writer::from_writer(w);
-        wr.write_record(schema.header())?;
-        for r in &records {
-            wr.write_record(r)?;
+        wr.write_record(&columns)?;
+        for input in &read {
+            let index: Vec<Option<usize>> = columns
+                .iter()
+                .map(|c| input.header.iter().position(|h| h == c))
+                .collect();
+            for r in &input.records {
+                wr.write_record(index.iter().map(|i| i.and_then(|i| r.get(i)).unwrap_or("")))?;
+                n += 1;
+            }
         }
         wr.flush()?;
         Ok(())
     })?;
-    Ok((schema, records.len()))
+    Ok((schema, n))
+}
+
+fn union_columns(schema: Schema, inputs: &[Input]) -> Vec<String> {
+    let present = |c: &str| inputs.iter().any(|i| i.header.iter().any(|h| h == c));
+    let mut cols: Vec<String> = schema
+        .header()
+        .iter()
+        .filter(|c| present(c))
+        .map(|c| c.to_string())
+        .collect();
+    for i in inputs {
+        for h in &i.header {
+            if !cols.iter().any(|c| c == h) {
+                cols.push(h.to_string());
+            }
+        }
+    }
+    cols
 }

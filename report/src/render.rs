@@ -1,4 +1,4 @@
-//! `render`: CSVs -> plots + REPORT.md, staged in a private directory and renamed into place
+//! `render`: CSVs -> plots + REPORT.md + detail/*.md, staged in a private directory and renamed into place
 //! at the end, so a failure never replaces a good report with a partial one.
 
 use std::fs;
@@ -10,11 +10,14 @@ use crate::aggregate::Dataset;
 use crate::plots;
 use crate::report::{render_markdown, Extras, PlotEntry};
 use crate::tidy;
+use crate::tidy::{CalibrationRow, MemoryRow, PrecisionRow, StatsRow};
 
 pub struct RenderArgs {
     pub data: PathBuf,
     pub stats: Option<PathBuf>,
     pub memory: Option<PathBuf>,
+    pub precision: Option<PathBuf>,
+    pub calibration: Option<PathBuf>,
     pub out: PathBuf,
     pub font: PathBuf,
 }
@@ -23,6 +26,7 @@ pub struct RenderArgs {
 pub struct Rendered {
     pub report: PathBuf,
     pub plot_files: Vec<PathBuf>,
+    pub detail_files: Vec<PathBuf>,
     pub font_warning: Option<String>,
 }
 
@@ -39,16 +43,13 @@ pub fn render(args: &RenderArgs) -> Result<Rendered> {
     if rows.is_empty() {
         bail!("{} has a header but no data rows", args.data.display());
     }
-    let stats = args
-        .stats
-        .as_deref()
-        .map(|p| tidy::read_stats(p).map(|r| (file_name(p), r)))
-        .transpose()?;
-    let memory = args
-        .memory
-        .as_deref()
-        .map(|p| tidy::read_memory(p).map(|r| (file_name(p), r)))
-        .transpose()?;
+    let stats = read_opt(args.stats.as_deref(), tidy::read_stats)?;
+    let inputs = Inputs {
+        stats,
+        memory: read_opt(args.memory.as_deref(), tidy::read_memory)?,
+        precision: read_opt(args.precision.as_deref(), tidy::read_precision)?,
+        calibration: read_opt(args.calibration.as_deref(), tidy::read_calibration)?,
+    };
     let ds = Dataset::new(&rows);
 
     let font_warning = plots::load_font(&args.font).err().map(|e| {
@@ -61,15 +62,38 @@ pub fn render(args: &RenderArgs) -> Result<Rendered> {
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let stage = args.out.join(format!(".render-tmp-{}", std::process::id()));
     let _ = fs::remove_dir_all(&stage);
-    let result = build(&ds, args, &stage, stats, memory, font_warning.as_deref())
+    let result = build(&ds, args, &stage, &inputs, font_warning.as_deref())
         .and_then(|staged| publish(&stage, &args.out, &staged));
     let _ = fs::remove_dir_all(&stage);
-    let (report, plot_files) = result?;
+    let (report, files) = result?;
+    let (detail_files, plot_files) = files
+        .into_iter()
+        .partition(|p| p.parent().is_some_and(|d| d.ends_with("detail")));
     Ok(Rendered {
         report,
         plot_files,
+        detail_files,
         font_warning,
     })
+}
+
+type Named<T> = Option<(String, Vec<T>)>;
+
+/// The optional inputs, each with its file name.
+struct Inputs {
+    stats: Named<StatsRow>,
+    memory: Named<MemoryRow>,
+    precision: Named<PrecisionRow>,
+    calibration: Named<CalibrationRow>,
+}
+
+fn read_opt<T>(path: Option<&Path>, read: fn(&Path) -> Result<Vec<T>>) -> Result<Named<T>> {
+    path.map(|p| read(p).map(|r| (file_name(p), r))).transpose()
+}
+
+fn named<T>(n: &Named<T>) -> Option<(String, &[T])> {
+    n.as_ref()
+        .map(|(name, rows)| (name.clone(), rows.as_slice()))
 }
 
 /// Draws everything into `stage`; returns the staged file names relative to it.
@@ -77,13 +101,13 @@ fn build(
     ds: &Dataset,
     args: &RenderArgs,
     stage: &Path,
-    stats: Option<(String, Vec<tidy::StatsRow>)>,
-    memory: Option<(String, Vec<tidy::MemoryRow>)>,
+    inputs: &Inputs,
     font_warning: Option<&str>,
 ) -> Result<Vec<String>> {
-    let plot_dir = stage.join("plots");
-    fs::create_dir_all(&plot_dir)
-        .with_context(|| format!("cannot create {}", plot_dir.display()))?;
+    for dir in ["plots", "detail"] {
+        let d = stage.join(dir);
+        fs::create_dir_all(&d).with_context(|| format!("cannot create {}", d.display()))?;
+    }
     let mut entries = Vec::new();
     let mut staged = Vec::new();
     for fig in plots::figures(ds) {
@@ -98,14 +122,17 @@ fn build(
         }
         staged.extend(files.iter().cloned());
         entries.push(PlotEntry {
+            stem: fig.stem.clone(),
             title: fig.title.clone(),
             files,
         });
     }
     let extras = Extras {
         data_name: file_name(&args.data),
-        stats: stats.as_ref().map(|(n, r)| (n.clone(), r.as_slice())),
-        memory: memory.as_ref().map(|(n, r)| (n.clone(), r.as_slice())),
+        stats: named(&inputs.stats),
+        memory: named(&inputs.memory),
+        precision: named(&inputs.precision),
+        calibration: named(&inputs.calibration),
         plots: &entries,
         // The report names the font but not the OS error text: it is about the data.
         plot_note: font_warning.map(|_| {
@@ -115,16 +142,25 @@ fn build(
             )
         }),
     };
-    let md = render_markdown(ds, &extras);
-    fs::write(stage.join("REPORT.md"), md).context("cannot write the staged REPORT.md")?;
+    let rendered = render_markdown(ds, &extras);
+    for (name, text) in &rendered.details {
+        let rel = format!("detail/{name}");
+        fs::write(stage.join(&rel), text)
+            .with_context(|| format!("cannot write the staged {rel}"))?;
+        staged.push(rel);
+    }
+    fs::write(stage.join("REPORT.md"), rendered.report)
+        .context("cannot write the staged REPORT.md")?;
     // REPORT.md goes last so that it only ever links plots that are already in place.
     staged.push("REPORT.md".into());
     Ok(staged)
 }
 
 fn publish(stage: &Path, out: &Path, staged: &[String]) -> Result<(PathBuf, Vec<PathBuf>)> {
-    fs::create_dir_all(out.join("plots"))
-        .with_context(|| format!("cannot create {}", out.join("plots").display()))?;
+    for dir in ["plots", "detail"] {
+        fs::create_dir_all(out.join(dir))
+            .with_context(|| format!("cannot create {}", out.join(dir).display()))?;
+    }
     let mut plot_files = Vec::new();
     let mut report = PathBuf::new();
     for rel in staged {

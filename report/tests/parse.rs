@@ -30,6 +30,7 @@ fn meta() -> Meta {
         rustc: "1.96.0".into(),
         cpu: "QEMU TCG (qemu64)".into(),
         date: "2025-01-15".into(),
+        boot: 1,
     }
 }
 
@@ -354,6 +355,14 @@ fn merge_concatenates_and_checks_headers() {
     assert_eq!(merged.len(), g.len() + h.len());
     assert_eq!(&merged[..g.len()], &g[..]);
     assert!(h.iter().all(|r| r.run.is_none() && r.ci_low.is_some()));
+    // The host fixture has the fifteen original columns, the guest CSV all of them: the
+    // merged file has every column, and host rows leave the guest-only ones empty.
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().next().unwrap(), DATA_HEADER.join(","));
+    assert!(merged[g.len()..]
+        .iter()
+        .all(|r| r.boot.is_none() && r.load.is_none()));
+    assert!(g.iter().all(|r| r.boot == Some(1) && r.load.is_some()));
 
     // Stats CSVs merge with each other...
     let stats = dir.join("guest.stats.csv");
@@ -380,7 +389,7 @@ fn merge_concatenates_and_checks_headers() {
         &broken,
         format!(
             "{}\nhost,k,-,r,c,d,mutex,lookup,one,64,,1,2.0,,\n",
-            DATA_HEADER.join(",")
+            DATA_HEADER[..15].join(",")
         ),
     )
     .unwrap();

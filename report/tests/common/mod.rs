@@ -49,35 +49,3 @@ pub const META: [&str; 12] = [
     "--date",
     "2025-01-15",
 ];
-
-/// Numeric tokens of a text: maximal runs of digits and dots that start with a digit.
-/// "6.12.117" stays one token; "2025-01-15" gives three.
-pub fn numeric_tokens(text: &str) -> Vec<(String, bool)> {
-    let b: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let prev_is_word = i > 0 && (b[i - 1].is_alphanumeric() || b[i - 1] == '_');
-        if b[i].is_ascii_digit() && !prev_is_word {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_digit() || b[i] == '.') {
-                i += 1;
-            }
-            let mut tok: String = b[start..i].iter().collect();
-            while tok.ends_with('.') {
-                tok.pop();
-            }
-            // A trailing `x` marks a ratio ("1.56x").
-            let ratio = i < b.len() && b[i] == 'x';
-            out.push((tok, ratio));
-        } else if b[i].is_ascii_digit() {
-            // Digits glued to letters (e.g. a CPU name like "qemu64") are parts of words.
-            while i < b.len() && b[i].is_alphanumeric() {
-                i += 1;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    out
-}

@@ -1,0 +1,316 @@
+//! The five answers: each one to three sentences generated from the cells, with the figures
+//! that decide it and their source; when the data cannot decide, the sentence says why.
+
+use super::basis::{multi_cpu, Basis};
+use super::md::{compare, fig, fmt_ratio, join_and, ratio, speed_phrase, Verdict};
+use super::precision::{self, Judged};
+use super::Extras;
+use crate::aggregate::{Dataset, Series, Summary};
+use crate::tidy::StatsRow;
+
+/// The table strategies, the RFC's first.
+pub const TABLES: [&str; 4] = ["mutex", "spinlock", "rcu", "cached"];
+
+/// Prefixes an answer with the basis caveat, or says there is nothing to stand on.
+pub(super) fn with_basis(b: Option<&Basis>, body: impl FnOnce(&Basis) -> String) -> String {
+    match b {
+        None => "Not answered: no kernel source with lockdep in this data.".into(),
+        Some(b) => match b.caveat() {
+            Some(c) => format!("{c} {}", body(b)),
+            None => body(b),
+        },
+    }
+}
+
+pub fn q1(b: Option<&Basis>, ds: &Dataset) -> String {
+    with_basis(b, |b| {
+        let Some((sp, mu, n)) = b.pair("lookup", "spinlock", "mutex") else {
+            return format!(
+                "No data for the mutex and spinlock tables' lookups in `{}`.",
+                b.series.id()
+            );
+        };
+        let v = compare(sp, mu);
+        let lead = match v {
+            Verdict::Faster(_) | Verdict::Same => "Spinlock.",
+            Verdict::Slower(_) => {
+                "The mutex table is faster, but only the spinlock table can be used in atomic context."
+            }
+            Verdict::Noisy => "Not decided by this data.",
+        };
+        let mut out = format!(
+            "{lead} A hit costs {} in the spinlock table against {} in the mutex table at {n} sites: {}",
+            fig(sp, b.series),
+            fig(mu, b.series),
+            speed_phrase("spinlock", "mutex", v)
+        );
+        if let Some((sc, mc, _)) = b.pair("create", "spinlock", "mutex") {
+            out.push_str(&format!(
+                "; a miss (create) {} against {}",
+                fig(sc, b.series),
+                fig(mc, b.series)
+            ));
+        }
+        out.push('.');
+        let atomic_only_spin =
+            ds.has(b.series, "spinlock", "atomic") && !ds.has(b.series, "mutex", "atomic");
+        if atomic_only_spin {
+            out.push_str(" Only the spinlock table runs with preemption disabled (the module skips `mutex` in atomic mode: it might sleep)");
+        }
+        match concurrent_pair(ds, "spinlock", "mutex") {
+            Some((s, t, x, y)) => out.push_str(&format!(
+                "{} with {t} threads on {t} CPUs spinlock costs {} and mutex {} per operation.",
+                if atomic_only_spin {
+                    ";"
+                } else {
+                    " Concurrently,"
+                },
+                fig(x, s),
+                fig(y, s)
+            )),
+            None if atomic_only_spin => out.push('.'),
+            None => {}
+        }
+        out
+    })
+}
+
+/// Two strategies in concurrent mode at the most threads of the multi-CPU source.
+fn concurrent_pair<'a>(
+    ds: &'a Dataset,
+    a: &str,
+    b: &str,
+) -> Option<(&'a Series, u32, &'a Summary, &'a Summary)> {
+    let s = multi_cpu(ds)?;
+    let &(t, n) = ds
+        .common_points(s, "concurrent", &[a, b])
+        .iter()
+        .max_by_key(|p| (p.0, p.1))?;
+    (t > 1).then_some(())?;
+    Some((
+        s,
+        t,
+        ds.get(s, a, "concurrent", t, n)?,
+        ds.get(s, b, "concurrent", t, n)?,
+    ))
+}
+
+/// A sentence on what lockdep saw of `strategy` in some scenarios.
+fn precision_sentence(ex: &Extras, strategy: &str, scenarios: &[&str]) -> String {
+    let Some((_, rows)) = &ex.precision else {
+        return format!(
+            "What `{strategy}` costs lockdep's precision is not measured in this data (no precision CSV)."
+        );
+    };
+    let found: Vec<String> = scenarios
+        .iter()
+        .filter_map(|sc| precision::find(rows, sc, strategy))
+        .map(|r| format!("`{}` {}", r.scenario, precision::describe(r)))
+        .collect();
+    if found.is_empty() {
+        format!(
+            "The precision CSV has no `{}` row for `{strategy}`.",
+            scenarios.join("`/`")
+        )
+    } else {
+        format!(
+            "Lockdep precision of `{strategy}`: {} [{}].",
+            join_and(&found),
+            rows_source(rows, strategy)
+        )
+    }
+}
+
+fn rows_source(rows: &[crate::tidy::PrecisionRow], strategy: &str) -> String {
+    rows.iter()
+        .find(|r| r.strategy == strategy)
+        .map(|r| r.source.clone())
+        .unwrap_or_default()
+}
+
+pub fn q2(b: Option<&Basis>, ex: &Extras) -> String {
+    with_basis(b, |b| {
+        let Some((loc, mac, n)) = b.pair("lookup", "location", "macro") else {
+            return format!(
+                "No data for the location and macro strategies' lookups in `{}`.",
+                b.series.id()
+            );
+        };
+        let v = compare(loc, mac);
+        let speed = match v {
+            Verdict::Faster(_) | Verdict::Same => "As cheap as a macro key".to_string(),
+            Verdict::Slower(r) => format!("{r:.2}x a macro key's cost"),
+            Verdict::Noisy => "Its speed against a macro key is not decided by this data".into(),
+        };
+        let missed = ex.precision.as_ref().is_some_and(|(_, rows)| {
+            precision::deviations(rows, "location")
+                .iter()
+                .any(|(_, j)| *j == Judged::Missed)
+        });
+        let verdict = if missed {
+            "but not one class per source site"
+        } else {
+            "with nothing to look up"
+        };
+        let mut out = format!(
+            "{speed}, {verdict}: a lookup costs {} against {} for `macro` at {n} sites",
+            fig(loc, b.series),
+            fig(mac, b.series)
+        );
+        if let Some((li, mi, _)) = b.pair("init", "location", "macro") {
+            out.push_str(&format!(
+                ", a lock init {} against {}",
+                fig(li, b.series),
+                fig(mi, b.series)
+            ));
+        }
+        out.push_str(&format!(
+            ". {}",
+            precision_sentence(ex, "location", &["two-locations", "reload"])
+        ));
+        out
+    })
+}
+
+pub fn q4(b: Option<&Basis>) -> String {
+    with_basis(b, |b| {
+        let others = ["location", "cached", "mutex"];
+        let Some(mac) = b.at("init", "macro", &[]) else {
+            return format!(
+                "No data for the macro strategy's lock init in `{}`.",
+                b.series.id()
+            );
+        };
+        let cmp: Vec<String> = others
+            .iter()
+            .filter_map(|o| b.pair("init", "macro", o).map(|(_, y, _)| (o, y)))
+            .map(|(o, y)| format!("`{o}` {}", fig(y, b.series)))
+            .collect();
+        let cheapest =
+            b.ds.strategies(b.series, "init")
+                .into_iter()
+                .filter(|s| s != "noop" && s != "macro")
+                .filter_map(|s| {
+                    b.pair("init", "macro", &s)
+                        .map(|(m, y, _)| (s, compare(m, y)))
+                })
+                .find(|(_, v)| matches!(v, Verdict::Slower(_)));
+        let lead = match &cheapest {
+            None => "Nothing measurable beyond the lock's own init, and nothing that can fail:"
+                .to_string(),
+            Some((s, Verdict::Slower(r))) => {
+                format!("Not the cheapest init measured (`{s}` is {r:.2}x faster), but infallible:")
+            }
+            Some(_) => unreachable!("filtered to slower"),
+        };
+        let mut out = format!(
+            "{lead} a lock init with a macro key costs {}, against {}.",
+            fig(mac, b.series),
+            join_and(&cmp)
+        );
+        if let Some((m, z, n)) = b.pair("lookup", "macro", "noop") {
+            out.push_str(&format!(
+                " Its lookup costs {} at {n} sites, {} the harness's own `noop` ({}).",
+                fig(m, b.series),
+                match compare(m, z) {
+                    Verdict::Same | Verdict::Faster(_) => "no more than",
+                    _ => "against",
+                },
+                fig(z, b.series)
+            ));
+        }
+        out
+    })
+}
+
+pub fn q5(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
+    with_basis(b, |b| {
+        let mut parts = Vec::new();
+        let growth: Vec<String> = ["mutex", "cached"]
+            .iter()
+            .filter_map(|st| sites_growth(b, st))
+            .collect();
+        parts.push(if growth.is_empty() {
+            "Growth with call sites is not measured here (no lookups at more than one sites value)"
+                .to_string()
+        } else {
+            format!("Call sites: {}", growth.join("; "))
+        });
+        let cpus: Vec<String> = ["spinlock", "cached"]
+            .iter()
+            .filter_map(|st| threads_growth(ds, st))
+            .collect();
+        parts.push(if cpus.is_empty() {
+            "CPUs: not measured (no multi-CPU concurrent rows)".to_string()
+        } else {
+            format!("CPUs: {}", cpus.join("; "))
+        });
+        parts.push(memory_phrase(b, ex));
+        parts.join(". ") + "."
+    })
+}
+
+fn sites_growth(b: &Basis, st: &str) -> Option<String> {
+    let pts = b.ds.common_points(b.series, "lookup", &[st]);
+    let t = pts.iter().map(|p| p.0).min()?;
+    let lo = pts.iter().filter(|p| p.0 == t).map(|p| p.1).min()?;
+    let hi = pts.iter().filter(|p| p.0 == t).map(|p| p.1).max()?;
+    (hi > lo).then_some(())?;
+    let a = b.ds.get(b.series, st, "lookup", t, lo)?;
+    let z = b.ds.get(b.series, st, "lookup", t, hi)?;
+    Some(format!(
+        "a `{st}` hit goes from {} at {lo} to {} at {hi} ({})",
+        fig(a, b.series),
+        fig(z, b.series),
+        fmt_ratio(ratio(z.median, a.median))
+    ))
+}
+
+fn threads_growth(ds: &Dataset, st: &str) -> Option<String> {
+    let s = multi_cpu(ds)?;
+    let pts = ds.common_points(s, "concurrent", &[st]);
+    let n = pts.iter().map(|p| p.1).max()?;
+    let lo = pts.iter().filter(|p| p.1 == n).map(|p| p.0).min()?;
+    let hi = pts.iter().filter(|p| p.1 == n).map(|p| p.0).max()?;
+    (hi > lo).then_some(())?;
+    let a = ds.get(s, st, "concurrent", lo, n)?;
+    let z = ds.get(s, st, "concurrent", hi, n)?;
+    Some(format!(
+        "a `{st}` operation on {n} {} costs {} with {hi} threads against {} with {lo} ({})",
+        if n == 1 { "site" } else { "sites" },
+        fig(z, s),
+        fig(a, s),
+        fmt_ratio(ratio(z.median, a.median))
+    ))
+}
+
+/// Bytes per class of the RFC's table and of `cached`, from the basis' largest table.
+fn memory_phrase(b: &Basis, ex: &Extras) -> String {
+    let Some((_, rows)) = &ex.stats else {
+        return "Memory: not measured (no stats CSV)".into();
+    };
+    let per: Vec<String> = ["mutex", "cached"]
+        .iter()
+        .filter_map(|st| largest_table(rows, b.series, st))
+        .map(|r| {
+            format!(
+                "the `{}` table holds {} bytes per class at {} classes",
+                r.strategy,
+                r.table_bytes / r.classes,
+                r.classes
+            )
+        })
+        .collect();
+    if per.is_empty() {
+        "Memory: no stats rows with classes for this source".into()
+    } else {
+        format!("Memory: {} [{} stats]", per.join(", "), b.series.tag())
+    }
+}
+
+/// The stats row of a strategy with the most classes in a series.
+pub fn largest_table<'a>(rows: &'a [StatsRow], s: &Series, st: &str) -> Option<&'a StatsRow> {
+    rows.iter()
+        .filter(|r| Series::new(&r.source, &r.flavour) == *s && r.strategy == st && r.classes > 0)
+        .max_by_key(|r| r.classes)
+}

@@ -1,0 +1,254 @@
+//! What a reader asks next: where the host's lookup time goes, what the harness costs, how
+//! many CPUs each source had, which kernel it ran, how noisy it was, and what the kernel's
+//! own benchmark reads on the same boot.
+
+use std::collections::BTreeMap;
+
+use super::basis::{multi_cpu, Basis};
+use super::md::{fig, heads, join_and, ns, pct, Md};
+use super::Extras;
+use crate::aggregate::{median_sorted, Dataset, SPREAD_LIMIT};
+
+pub fn context(md: &mut Md, b: Option<&Basis>, ds: &Dataset, ex: &Extras) {
+    md.para("## What the figures mean");
+    let mut items = vec![siphash(ds), noop(b, ds), grace_periods(b, ds), noise(b, ds)];
+    items.push(calibration(b, ex));
+    items.extend(instructions(ds));
+    for it in items {
+        md.line(format!("- {it}"));
+    }
+    md.blank();
+    sources_table(md, ds);
+}
+
+/// The host's table lookups against the SipHash they start with.
+fn siphash(ds: &Dataset) -> String {
+    let Some(h) = ds.host_series().next() else {
+        return "**SipHash share**: no host rows in this data.".into();
+    };
+    let found = ds.cells_of(h, "hash").find_map(|(k, sip)| {
+        (k.strategy.1 == "siphash").then_some(())?;
+        let look = ds.get(h, "spinlock", "lookup", k.threads, k.sites)?;
+        Some((
+            k.sites,
+            sip,
+            look,
+            ds.get(h, "addr", "hash", k.threads, k.sites),
+        ))
+    });
+    match found {
+        None => "**SipHash share**: no host `hash` rows matching a spinlock lookup.".into(),
+        Some((n, sip, look, addr)) => format!(
+            "**SipHash share of a host table lookup**: SipHash-2-4 of one location (file, line, column), as the kernel computes it, costs {} at {n} sites, {} of a spinlock-table hit ({}){}. The tables pay it on every lookup; `cached` hashes only the `Location`'s address.",
+            fig(sip, h),
+            pct(sip.median / look.median),
+            fig(look, h),
+            addr.map(|a| format!("; hashing the address costs {}", fig(a, h)))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+fn noop(b: Option<&Basis>, ds: &Dataset) -> String {
+    let mut out = "**The noop baseline**: `noop` runs the harness with no work; figures are shown raw, and the summary subtracts it in `hit − noop`.".to_string();
+    if let Some(b) = b {
+        if let Some((t, n)) = b.point("lookup", &["noop"]) {
+            let z = ds.get(b.series, "noop", "lookup", t, n).expect("point");
+            out.push_str(&format!(
+                " In `{}` it costs {} per lookup",
+                b.series.id(),
+                fig(z, b.series)
+            ));
+            let cheaper: Vec<String> = ds
+                .strategies(b.series, "lookup")
+                .into_iter()
+                .filter(|s| s != "noop")
+                .filter(|s| {
+                    ds.get(b.series, s, "lookup", t, n)
+                        .is_some_and(|c| c.median < z.median)
+                })
+                .map(|s| format!("`{s}`"))
+                .collect();
+            if cheaper.is_empty() {
+                out.push('.');
+            } else {
+                out.push_str(&format!(
+                    ", more than {}: there it measures something they do not do, so subtracting it understates them.",
+                    join_and(&cheaper)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// What the preemption model does to create, dynamic and unload figures, with grace periods
+/// per operation where the module counted them.
+fn grace_periods(b: Option<&Basis>, ds: &Dataset) -> String {
+    let mut out = "**Preemption model**: the x86 guests run PREEMPT with SMP (tree RCU), User-Mode Linux PREEMPT_VOLUNTARY without SMP, which gives Tiny RCU, whose grace periods are nearly free. So on UML the `create` of registered keys, the `dynamic` strategy (a key registered and unregistered per lock) and module unload do not pay the grace-period wait a preemptible SMP kernel pays: read those figures as a lower bound.".to_string();
+    let mut seen = Vec::new();
+    for s in [b.map(|b| b.series), multi_cpu(ds)].into_iter().flatten() {
+        let Some((t, n)) = ds
+            .common_points(s, "create", &["dynamic"])
+            .into_iter()
+            .min_by_key(|p| (p.0, std::cmp::Reverse(p.1)))
+        else {
+            continue;
+        };
+        let c = ds.get(s, "dynamic", "create", t, n).expect("point");
+        let gp = c
+            .gp_per_op
+            .map(|g| format!(", {g:.2} grace periods waited per operation"))
+            .unwrap_or_else(|| ", grace periods per operation not counted".into());
+        seen.push(format!("{}{gp}", fig(c, s)));
+    }
+    if !seen.is_empty() {
+        out.push_str(&format!(
+            " A `dynamic` create costs {}.",
+            seen.join(" against ")
+        ));
+    }
+    out
+}
+
+fn noise(b: Option<&Basis>, ds: &Dataset) -> String {
+    let Some(b) = b else {
+        return "**Noise**: no kernel source with lockdep.".into();
+    };
+    let info = &ds.series[b.series];
+    let cells: Vec<_> = ds
+        .cells
+        .iter()
+        .filter(|(k, _)| k.series == *b.series)
+        .collect();
+    let spread: Vec<f64> = cells.iter().filter_map(|(_, v)| v.spread()).collect();
+    let noisy = cells.iter().filter(|(_, v)| v.noisy()).count();
+    if spread.is_empty() {
+        return format!(
+            "**Noise**: every cell of `{}` comes from one load ({} boot(s)), so its spread across loads and boots is not measured.",
+            b.series.id(),
+            info.boots.len().max(1)
+        );
+    }
+    let mut s = spread.clone();
+    s.sort_by(f64::total_cmp);
+    format!(
+        "**Noise**: `{}` ran {} loads in {} boot(s); a figure is the median of its load medians. Across loads, the median cell spreads by {} (largest {}); {noisy} of {} cells spread by more than {} and are marked noisy.",
+        b.series.id(),
+        info.loads.len(),
+        info.boots.len().max(1),
+        pct(median_sorted(&s)),
+        pct(s[s.len() - 1]),
+        cells.len(),
+        pct(SPREAD_LIMIT)
+    )
+}
+
+fn calibration(b: Option<&Basis>, ex: &Extras) -> String {
+    let Some((_, rows)) = &ex.calibration else {
+        return "**Calibration**: no refscale rows in this data (no calibration CSV).".into();
+    };
+    let source = b.map_or("guest-uml", |b| b.series.source.as_str());
+    let mut by: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.source == source) {
+        by.entry(r.kind.as_str()).or_default().push(r.ns_per_op);
+    }
+    if by.is_empty() {
+        return format!("**Calibration**: the calibration CSV has no rows from `{source}`.");
+    }
+    let what = |k: &str| match k {
+        "lock" => "a raw spinlock lock+unlock",
+        "rcu" => "rcu_read_lock+unlock",
+        "clock" => "ktime_get",
+        _ => "",
+    };
+    let parts: Vec<String> = by
+        .into_iter()
+        .map(|(k, mut v)| {
+            v.sort_by(f64::total_cmp);
+            let label = what(k);
+            format!(
+                "{}{} ns (`{k}`, {} runs)",
+                if label.is_empty() {
+                    String::new()
+                } else {
+                    format!("{label} ")
+                },
+                ns(median_sorted(&v)),
+                v.len()
+            )
+        })
+        .collect();
+    format!(
+        "**Calibration**: the kernel's refscale in the same boots of `{source}` reads {} (medians).",
+        join_and(&parts)
+    )
+}
+
+/// Instructions per host lookup, where the export counted them.
+fn instructions(ds: &Dataset) -> Option<String> {
+    let h = ds.host_series().next()?;
+    let mut per: Vec<(String, f64, u64)> = ds
+        .cells_of(h, "lookup")
+        .filter_map(|(k, v)| v.instructions.map(|i| (k.strategy.1.clone(), i, k.sites)))
+        .collect();
+    let n = per.iter().map(|p| p.2).max()?;
+    per.retain(|p| p.2 == n);
+    let list: Vec<String> = per
+        .iter()
+        .map(|(s, i, _)| format!("`{s}` {i:.0}"))
+        .collect();
+    Some(format!(
+        "**Instructions per host lookup** at {n} sites, counted rather than timed [user space]: {}.",
+        list.join(", ")
+    ))
+}
+
+fn sources_table(md: &mut Md, ds: &Dataset) {
+    md.para("Sources in this data:");
+    let rows: Vec<Vec<String>> = ds
+        .series
+        .iter()
+        .map(|(s, i)| {
+            let cores: Vec<String> = i.cores.iter().map(ToString::to_string).collect();
+            vec![
+                format!("`{}`", s.id()),
+                s.kind().to_string(),
+                s.kernel_model().to_string(),
+                join_set(i.kernels.iter()),
+                join_set(i.cpus.iter()),
+                if cores.is_empty() {
+                    "not recorded".into()
+                } else {
+                    cores.join(", ")
+                },
+                i.max_threads.to_string(),
+                i.oversubscribed.to_string(),
+                format!("{} / {}", i.loads.len(), i.boots.len().max(1)),
+            ]
+        })
+        .collect();
+    md.table(
+        &heads(&[
+            "series",
+            "what it is",
+            "kernel model",
+            "kernel",
+            "CPU",
+            "CPUs (cores)",
+            "most threads",
+            "rows with threads > cores",
+            "loads / boots",
+        ]),
+        &rows,
+    );
+}
+
+fn join_set<'a>(v: impl Iterator<Item = &'a String>) -> String {
+    let v: Vec<&str> = v.map(String::as_str).collect();
+    if v.is_empty() {
+        "-".into()
+    } else {
+        v.join(", ")
+    }
+}

@@ -1,0 +1,183 @@
+//! Markdown building blocks and the formatting of figures, shared by every part of the report.
+
+use crate::aggregate::{Series, Summary, SPREAD_LIMIT};
+
+/// A Markdown document being written.
+#[derive(Default)]
+pub struct Md(pub String);
+
+impl Md {
+    pub fn line(&mut self, s: impl AsRef<str>) {
+        self.0.push_str(s.as_ref());
+        self.0.push('\n');
+    }
+
+    pub fn blank(&mut self) {
+        self.0.push('\n');
+    }
+
+    /// A paragraph: the text, then a blank line.
+    pub fn para(&mut self, s: impl AsRef<str>) {
+        self.line(s);
+        self.blank();
+    }
+
+    pub fn table(&mut self, header: &[String], rows: &[Vec<String>]) {
+        self.line(format!("| {} |", header.join(" | ")));
+        self.line(format!(
+            "|{}",
+            header.iter().map(|_| " --- |").collect::<String>()
+        ));
+        for r in rows {
+            self.line(format!("| {} |", r.join(" | ")));
+        }
+        self.blank();
+    }
+}
+
+/// Column headings from string literals.
+pub fn heads(h: &[&str]) -> Vec<String> {
+    h.iter().map(|s| s.to_string()).collect()
+}
+
+/// Three decimals, as the module prints them: for tables.
+pub fn ns3(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+/// Nanoseconds for sentences: three significant digits or so.
+pub fn ns(v: f64) -> String {
+    let a = v.abs();
+    if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+pub fn ratio(a: f64, b: f64) -> Option<f64> {
+    (a > 0.0 && b > 0.0).then(|| a / b)
+}
+
+/// Two decimals, or two significant digits below one so small ratios do not print as zero.
+pub fn fmt_ratio(r: Option<f64>) -> String {
+    match r {
+        None => "n/a".to_string(),
+        Some(r) if r >= 1.0 => format!("{r:.2}x"),
+        Some(r) => {
+            let decimals = (1 - r.log10().floor() as i32).max(2) as usize;
+            format!("{r:.decimals$}x")
+        }
+    }
+}
+
+/// A fraction as a whole percentage.
+pub fn pct(f: f64) -> String {
+    format!("{:.0} %", f * 100.0)
+}
+
+/// `median [min–max]` (or `[CI lo–hi]`), with the spread across loads when there are several
+/// and a mark when it exceeds the limit: for tables.
+pub fn cell(s: Option<&Summary>) -> String {
+    let Some(s) = s else {
+        return "no data".to_string();
+    };
+    let mut out = match s.ci {
+        Some((lo, hi)) => format!("{} [CI {}–{}]", ns3(s.median), ns3(lo), ns3(hi)),
+        None if s.runs > 1 => format!("{} [{}–{}]", ns3(s.median), ns3(s.min), ns3(s.max)),
+        None => ns3(s.median),
+    };
+    if let Some(sp) = s.spread() {
+        out.push_str(&format!(" ±{}", pct(sp / 2.0)));
+        if s.noisy() {
+            out.push_str(" (noisy)");
+        }
+    }
+    out
+}
+
+/// A figure in a sentence: `106 ns [real CPU, UML]`, saying when its loads disagree.
+pub fn fig(s: &Summary, series: &Series) -> String {
+    let mut tag = series.tag();
+    if s.noisy() {
+        tag.push_str(&format!(
+            "; spread {} across {} loads, over {}",
+            pct(s.spread().unwrap_or(0.0)),
+            s.loads,
+            pct(SPREAD_LIMIT)
+        ));
+    }
+    format!("{} ns [{tag}]", ns(s.median))
+}
+
+/// A bare figure for lists where the tag is given once: `106 ns`, marked when noisy.
+pub fn fig_bare(s: &Summary) -> String {
+    if s.noisy() {
+        format!("{} ns (noisy)", ns(s.median))
+    } else {
+        format!("{} ns", ns(s.median))
+    }
+}
+
+/// How two medians compare, given their noise.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Verdict {
+    /// `a` is faster: b / a.
+    Faster(f64),
+    /// `a` is slower: a / b.
+    Slower(f64),
+    /// The difference is inside the spread of the loads.
+    Same,
+    /// At least one figure's loads disagree by more than the limit.
+    Noisy,
+}
+
+pub fn compare(a: &Summary, b: &Summary) -> Verdict {
+    if a.noisy() || b.noisy() {
+        return Verdict::Noisy;
+    }
+    let (Some(r), true) = (ratio(b.median, a.median), a.median > 0.0) else {
+        return Verdict::Same;
+    };
+    // A difference smaller than either figure's spread across loads is not a difference.
+    let noise = a.spread().unwrap_or(0.0).max(b.spread().unwrap_or(0.0));
+    if (r - 1.0).abs() <= noise {
+        Verdict::Same
+    } else if r > 1.0 {
+        Verdict::Faster(r)
+    } else {
+        Verdict::Slower(1.0 / r)
+    }
+}
+
+/// "a is 1.41x faster than b" and its variants.
+pub fn speed_phrase(a: &str, b: &str, v: Verdict) -> String {
+    match v {
+        Verdict::Faster(r) => format!("{a} is {r:.2}x faster than {b}"),
+        Verdict::Slower(r) => format!("{a} is {r:.2}x slower than {b}"),
+        Verdict::Same => format!("{a} and {b} differ by less than their spread across loads"),
+        Verdict::Noisy => format!(
+            "the data do not decide between {a} and {b}: a figure's loads spread by more than {}",
+            pct(SPREAD_LIMIT)
+        ),
+    }
+}
+
+pub fn threads_word(t: u32) -> &'static str {
+    if t == 1 {
+        "thread"
+    } else {
+        "threads"
+    }
+}
+
+/// "a, b and c".
+pub fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

@@ -1,0 +1,203 @@
+//! Lockdep precision (results/precision.csv): what each strategy's classes let lockdep see,
+//! judged against the expectation written down for each scenario.
+
+use std::collections::BTreeSet;
+
+use super::md::{heads, join_and, Md};
+use crate::aggregate::strategy_rank;
+use crate::tidy::PrecisionRow;
+
+/// How one outcome compares with its scenario's expectation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judged {
+    /// A report was expected and came.
+    Caught,
+    /// No report was expected and none came.
+    Quiet,
+    /// A report was expected and none came.
+    Missed,
+    /// Correct code was reported.
+    FalseReport,
+    /// Lockdep switched itself off (the class limit).
+    LockdepOff,
+    /// An expectation or outcome this report does not know; shown as written.
+    Unclear,
+}
+
+impl Judged {
+    pub fn word(self) -> &'static str {
+        match self {
+            Judged::Caught => "caught",
+            Judged::Quiet => "quiet (correct)",
+            Judged::Missed => "MISSED",
+            Judged::FalseReport => "FALSE REPORT",
+            Judged::LockdepOff => "lockdep off",
+            Judged::Unclear => "unclear",
+        }
+    }
+
+    pub fn as_expected(self) -> bool {
+        matches!(self, Judged::Caught | Judged::Quiet)
+    }
+}
+
+/// Whether a word says lockdep reports (`Some(true)`), stays silent, or neither.
+fn reports(word: &str) -> Option<bool> {
+    let w = word.to_ascii_lowercase();
+    if w.starts_with("reported") || ["deadlock", "report", "yes", "true"].contains(&w.as_str()) {
+        Some(true)
+    } else if ["silent", "safe", "no", "false", "none"].contains(&w.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+pub fn judge(r: &PrecisionRow) -> Judged {
+    if r.outcome == "lockdep-off" {
+        return if r.expected == "lockdep-off" {
+            Judged::Caught
+        } else {
+            Judged::LockdepOff
+        };
+    }
+    match (reports(&r.expected), reports(&r.outcome)) {
+        (Some(true), Some(true)) => Judged::Caught,
+        (Some(false), Some(false)) => Judged::Quiet,
+        (Some(true), Some(false)) => Judged::Missed,
+        (Some(false), Some(true)) => Judged::FalseReport,
+        _ if r.expected == r.outcome => Judged::Caught,
+        _ => Judged::Unclear,
+    }
+}
+
+/// Rows of one strategy.
+fn of<'a>(rows: &'a [PrecisionRow], strategy: &'a str) -> impl Iterator<Item = &'a PrecisionRow> {
+    rows.iter().filter(move |r| r.strategy == strategy)
+}
+
+/// The summary table's precision cell: `5/6 as expected; missed two-locations`.
+pub fn summary_cell(rows: Option<&[PrecisionRow]>, strategy: &str) -> String {
+    let Some(rows) = rows else {
+        return "not measured".into();
+    };
+    let mine: Vec<&PrecisionRow> = of(rows, strategy).collect();
+    if mine.is_empty() {
+        return "no rows".into();
+    }
+    let ok = mine.iter().filter(|r| judge(r).as_expected()).count();
+    let mut out = format!("{ok}/{} as expected", mine.len());
+    for kind in [Judged::Missed, Judged::FalseReport, Judged::LockdepOff] {
+        let names: Vec<String> = mine
+            .iter()
+            .filter(|r| judge(r) == kind)
+            .map(|r| format!("`{}`", r.scenario))
+            .collect();
+        if !names.is_empty() {
+            out.push_str(&format!(
+                "; {} {}",
+                kind.word().to_lowercase(),
+                names.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+/// Scenarios in which `strategy` did not do what was expected, as `(scenario, judged)`.
+pub fn deviations<'a>(rows: &'a [PrecisionRow], strategy: &str) -> Vec<(&'a str, Judged)> {
+    rows.iter()
+        .filter(|r| r.strategy == strategy)
+        .map(|r| (r.scenario.as_str(), judge(r)))
+        .filter(|(_, j)| !j.as_expected())
+        .collect()
+}
+
+/// One row of a scenario and strategy, if measured.
+pub fn find<'a>(
+    rows: &'a [PrecisionRow],
+    scenario: &str,
+    strategy: &str,
+) -> Option<&'a PrecisionRow> {
+    rows.iter()
+        .find(|r| r.scenario == scenario && r.strategy == strategy)
+}
+
+/// A reason phrase like "MISSED (expected reported-circular, got silent)".
+pub fn describe(r: &PrecisionRow) -> String {
+    format!(
+        "{} (expected `{}`, lockdep's outcome `{}`)",
+        judge(r).word().to_lowercase(),
+        r.expected,
+        r.outcome
+    )
+}
+
+/// The detail file: the matrix, class-limit counts, and per strategy what it costs a reader.
+pub fn detail(md: &mut Md, rows: Option<&[PrecisionRow]>, input: Option<&str>) {
+    md.para("# Lockdep precision");
+    let Some(rows) = rows else {
+        md.para("No data: no precision CSV was given (`--precision`), so what each strategy's classes let lockdep see is not measured in this report.");
+        return;
+    };
+    md.para(format!(
+        "From `{}`: one fresh boot per scenario x strategy; each cell compares lockdep's outcome with the expectation written down before the run. A cell reads caught / quiet (correct) / MISSED / FALSE REPORT / lockdep off; `names sites` says whether the splat named both source sites (`file:line:column`).",
+        input.unwrap_or("precision.csv")
+    ));
+    let scenarios: Vec<String> =
+        rows.iter()
+            .map(|r| r.scenario.clone())
+            .fold(Vec::new(), |mut v, s| {
+                if !v.contains(&s) {
+                    v.push(s);
+                }
+                v
+            });
+    let strategies: BTreeSet<(usize, String)> =
+        rows.iter().map(|r| strategy_rank(&r.strategy)).collect();
+    let mut header = heads(&["strategy"]);
+    header.extend(scenarios.iter().map(|s| format!("`{s}`")));
+    let table: Vec<Vec<String>> = strategies
+        .iter()
+        .map(|(_, st)| {
+            let mut row = vec![st.clone()];
+            row.extend(scenarios.iter().map(|sc| match find(rows, sc, st) {
+                None => "no row".into(),
+                Some(r) => {
+                    let mut c = judge(r).word().to_string();
+                    if r.outcome.starts_with("reported") && !r.names_sites.is_empty() {
+                        c.push_str(&format!(", names sites: {}", r.names_sites));
+                    }
+                    if let Some(n) = r.count {
+                        c.push_str(&format!(", count {n}"));
+                    }
+                    c
+                }
+            }));
+            row
+        })
+        .collect();
+    md.table(&header, &table);
+    md.para("## Per strategy");
+    for (_, st) in &strategies {
+        let dev: Vec<String> = deviations(rows, st)
+            .iter()
+            .map(|(sc, j)| format!("{} `{sc}`", j.word().to_lowercase()))
+            .collect();
+        let notes: Vec<String> = of(rows, st)
+            .filter(|r| !r.note.is_empty())
+            .map(|r| format!("`{}`: {}", r.scenario, r.note))
+            .collect();
+        let mut line = format!("- `{st}`: {}", summary_cell(Some(rows), st));
+        if dev.is_empty() {
+            line.push_str("; every outcome as expected");
+        } else {
+            line.push_str(&format!("; deviations: {}", join_and(&dev)));
+        }
+        if !notes.is_empty() {
+            line.push_str(&format!(". Notes: {}", notes.join("; ")));
+        }
+        md.line(line + ".");
+    }
+    md.blank();
+}
