@@ -26,7 +26,18 @@ pub const PREFIX: &str = "lockclass_bench: ";
 pub const SOURCES: [&str; 4] = ["guest-uml", "guest-icount", "guest-tcg", "guest-kvm"];
 /// Prefix of the guest script's own lines (`insmod ...`, `calibration ...`).
 pub const GUEST_PREFIX: &str = "lockclass-guest: ";
-pub const FLAVOURS: [&str; 2] = ["lockdep", "plain"];
+/// Kernel flavours: `uml` is the User-Mode Linux build, lockdep on like `lockdep`.
+pub const FLAVOURS: [&str; 3] = ["lockdep", "plain", "uml"];
+
+/// The flavour written to the CSV: what matters to the data is lockdep on or off, and the
+/// source already says which kernel ran, so `uml` is recorded as `lockdep`.
+pub fn recorded_flavour(flavour: &str) -> &str {
+    if flavour == "uml" {
+        "lockdep"
+    } else {
+        flavour
+    }
+}
 
 /// The run's context, given on the command line because the guest log does not know it.
 #[derive(Clone, Debug)]
@@ -249,7 +260,7 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                     bail!("line {line_no}: `start` after {pending} result line(s) with no `done`");
                 }
                 if let Some(ld) = rec.fields.get("lockdep") {
-                    let want = if meta.flavour == "lockdep" { "1" } else { "0" };
+                    let want = if meta.flavour == "plain" { "0" } else { "1" };
                     if *ld != want {
                         bail!(
                             "line {line_no}: the module reports lockdep={ld}, but --flavour is {}",
@@ -276,7 +287,7 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                 };
                 let row = DataRow {
                     kernel: meta.kernel.clone(),
-                    flavour: meta.flavour.clone(),
+                    flavour: recorded_flavour(&meta.flavour).to_string(),
                     rustc: meta.rustc.clone(),
                     cpu: meta.cpu.clone(),
                     date: meta.date.clone(),
@@ -321,7 +332,7 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
             }
             "stats" => out.stats.push(StatsRow {
                 source: meta.source.clone(),
-                flavour: meta.flavour.clone(),
+                flavour: recorded_flavour(&meta.flavour).to_string(),
                 strategy: rec.name("strategy")?,
                 table_bytes: rec.uint("table_bytes")?,
                 buckets: rec.uint("buckets")?,

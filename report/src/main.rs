@@ -14,18 +14,19 @@ use lockclass_report::{merge, plots, tidy};
 const USAGE: &str = "\
 usage:
   lockclass-report parse LOG --source guest-uml|guest-icount|guest-tcg|guest-kvm --kernel VER
-        --flavour lockdep|plain --rustc VER --cpu MODEL --date YYYY-MM-DD [--boot N]
+        --flavour lockdep|plain|uml --rustc VER --cpu MODEL --date YYYY-MM-DD [--boot N]
         [--out FILE.csv] [--stats-out FILE.csv] [--calibration-out FILE.csv]
       Turns the module's `lockclass_bench: result` lines into tidy CSV (stdout without --out),
       its `stats` lines into a stats CSV (default with --out: FILE.stats.csv beside it) and the
       guest's refscale `calibration` lines, if any, into a calibration CSV (default with --out:
       FILE.calibration.csv). --boot (default 1) numbers the boot when a source boots several times.
+      Flavour `uml` (the User-Mode Linux build, lockdep on) is recorded as `lockdep`.
   lockclass-report merge OUT.csv IN.csv...
       Concatenates CSVs of one schema (tidy data, stats, memory, calibration, precision),
       checking each; the output has every column any input has.
   lockclass-report render --data results/data.csv --out results/ [--stats results/stats.csv]
         [--memory results/host/memory.csv] [--precision results/precision.csv]
-        [--calibration results/calibration.csv] [--font FILE.ttf]
+        [--calibration results/calibration.csv] [--runs results/runs.csv] [--font FILE.ttf]
       Writes OUT/REPORT.md, OUT/detail/*.md and OUT/plots/*.svg (and *.png when the font
       loads). Optional inputs are shown when given and said to be missing when not.";
 
@@ -185,6 +186,7 @@ fn cmd_render(raw: &[String]) -> Result<()> {
             "memory",
             "precision",
             "calibration",
+            "runs",
             "out",
             "font",
         ],
@@ -198,6 +200,7 @@ fn cmd_render(raw: &[String]) -> Result<()> {
         memory: a.path("memory"),
         precision: a.path("precision"),
         calibration: a.path("calibration"),
+        runs: a.path("runs"),
         out: PathBuf::from(a.req("out")?),
         font: a
             .path("font")

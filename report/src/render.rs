@@ -10,7 +10,7 @@ use crate::aggregate::Dataset;
 use crate::plots;
 use crate::report::{render_markdown, Extras, PlotEntry};
 use crate::tidy;
-use crate::tidy::{CalibrationRow, MemoryRow, PrecisionRow, StatsRow};
+use crate::tidy::{CalibrationRow, MemoryRow, PrecisionRow, RunRow, StatsRow};
 
 pub struct RenderArgs {
     pub data: PathBuf,
@@ -18,6 +18,7 @@ pub struct RenderArgs {
     pub memory: Option<PathBuf>,
     pub precision: Option<PathBuf>,
     pub calibration: Option<PathBuf>,
+    pub runs: Option<PathBuf>,
     pub out: PathBuf,
     pub font: PathBuf,
 }
@@ -49,6 +50,7 @@ pub fn render(args: &RenderArgs) -> Result<Rendered> {
         memory: read_opt(args.memory.as_deref(), tidy::read_memory)?,
         precision: read_opt(args.precision.as_deref(), tidy::read_precision)?,
         calibration: read_opt(args.calibration.as_deref(), tidy::read_calibration)?,
+        runs: read_opt(args.runs.as_deref(), tidy::read_runs)?,
     };
     let ds = Dataset::new(&rows);
 
@@ -85,6 +87,7 @@ struct Inputs {
     memory: Named<MemoryRow>,
     precision: Named<PrecisionRow>,
     calibration: Named<CalibrationRow>,
+    runs: Named<RunRow>,
 }
 
 fn read_opt<T>(path: Option<&Path>, read: fn(&Path) -> Result<Vec<T>>) -> Result<Named<T>> {
@@ -133,6 +136,7 @@ fn build(
         memory: named(&inputs.memory),
         precision: named(&inputs.precision),
         calibration: named(&inputs.calibration),
+        runs: named(&inputs.runs),
         plots: &entries,
         // The report names the font but not the OS error text: it is about the data.
         plot_note: font_warning.map(|_| {

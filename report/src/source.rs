@@ -68,7 +68,7 @@ impl Series {
         let base = match self.source.as_str() {
             "guest-uml" => "real CPU, UML",
             "guest-icount" => "emulated, icount",
-            "guest-tcg" => "emulated, TCG",
+            "guest-tcg" | "guest-qemu-tcg" => "emulated, TCG",
             "guest-kvm" => "KVM",
             "host" => "user space",
             other => other,
@@ -80,14 +80,24 @@ impl Series {
         }
     }
 
-    /// The kernel's preemption model and RCU flavour, which decide what a grace period costs.
-    pub fn kernel_model(&self) -> &'static str {
+    /// The preemption model the source's kernel config sets (kernel/config/), used when
+    /// runs.csv does not say.
+    pub fn default_preempt(&self) -> &'static str {
         match self.source.as_str() {
-            "guest-uml" => "PREEMPT_VOLUNTARY, no SMP (Tiny RCU: a grace period is nearly free)",
+            "guest-uml" => "PREEMPT_VOLUNTARY",
+            "guest-icount" | "guest-tcg" | "guest-kvm" => "PREEMPT",
+            _ => "",
+        }
+    }
+
+    /// What the kernel's SMP and RCU flavour make of a grace period.
+    pub fn rcu_note(&self) -> &'static str {
+        match self.source.as_str() {
+            "guest-uml" => "no SMP, so Tiny RCU: a grace period is nearly free",
             "guest-icount" | "guest-tcg" | "guest-kvm" => {
-                "PREEMPT, SMP (tree RCU: a grace period waits for every CPU)"
+                "SMP, tree RCU: a grace period waits for every CPU"
             }
-            "host" => "none: user space, the host kernel's scheduler only",
+            "host" => "no kernel: user space under the host's scheduler",
             _ => "unknown",
         }
     }

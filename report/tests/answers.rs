@@ -90,6 +90,7 @@ fn render(d: &Data, stats: Option<&[StatsRow]>, precision: Option<&[PrecisionRow
         memory: None,
         precision: precision.map(|p| ("precision.csv".to_string(), p)),
         calibration: None,
+        runs: None,
         plots: &[],
         plot_note: None,
     };

@@ -161,3 +161,16 @@ fn boot_zero_is_refused() {
     m.boot = 1;
     assert!(m.validate().is_ok());
 }
+
+#[test]
+fn uml_flavour_is_a_lockdep_kernel() {
+    let mut m = meta(1);
+    m.flavour = "uml".into();
+    assert!(m.validate().is_ok());
+    let p = parse_log(&load("", "", "", ["1.0", "1.0"]), &m).unwrap();
+    assert!(p.results.iter().all(|r| r.flavour == "lockdep"));
+    assert!(p.stats.iter().all(|r| r.flavour == "lockdep"));
+    // The module's lockdep=1 agrees with it; lockdep=0 does not.
+    let off = load("", "", "", ["1.0", "1.0"]).replace("lockdep=1", "lockdep=0");
+    assert!(parse_log(&off, &m).is_err());
+}

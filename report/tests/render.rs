@@ -253,6 +253,13 @@ fn precision_and_calibration_inputs_are_rendered() {
         "source,boot,type,run,ns_per_op\nguest-icount,1,lock,1,44.5\nguest-icount,1,lock,2,45.5\n",
     )
     .unwrap();
+    let runs = dir.join("runs.csv");
+    std::fs::write(
+        &runs,
+        "source,flavour,boot,kernel,preempt,cpus,pinned,log\n\
+         guest-icount,lockdep,1,6.12,PREEMPT_NONE,2,cpu1,raw/x.log\n",
+    )
+    .unwrap();
     let data = fixture("data-small.csv");
     let out = dir.join("out");
     let o = run(&render_args(
@@ -263,6 +270,8 @@ fn precision_and_calibration_inputs_are_rendered() {
             precision.to_str().unwrap(),
             "--calibration",
             calibration.to_str().unwrap(),
+            "--runs",
+            runs.to_str().unwrap(),
             "--font",
             NO_FONT,
         ],
@@ -271,6 +280,11 @@ fn precision_and_calibration_inputs_are_rendered() {
     let report = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
     assert!(report.contains("1/2 as expected; missed `abba-across-objects`"));
     assert!(report.contains("a raw spinlock lock+unlock 45.0 ns (`lock`, 2 runs)"));
+    // The preemption model comes from runs.csv when it says.
+    assert!(
+        report.contains("`guest-icount-lockdep` PREEMPT_NONE, SMP"),
+        "{report}"
+    );
     let detail = std::fs::read_to_string(out.join("detail/precision.md")).unwrap();
     assert!(detail.contains("MISSED"));
     assert!(detail.contains("count 8100"));
@@ -286,6 +300,7 @@ fn precision_and_calibration_inputs_are_rendered() {
     let report = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
     assert!(report.contains("no refscale rows in this data (no calibration CSV)"));
     assert!(report.contains("(no precision CSV)"));
+    assert!(report.contains("`guest-icount-lockdep` PREEMPT, SMP"));
 }
 
 #[test]

@@ -121,10 +121,11 @@ fn precision_sentence(ex: &Extras, strategy: &str, scenarios: &[&str]) -> String
     }
 }
 
+/// The source tag of a strategy's precision rows.
 fn rows_source(rows: &[crate::tidy::PrecisionRow], strategy: &str) -> String {
     rows.iter()
         .find(|r| r.strategy == strategy)
-        .map(|r| r.source.clone())
+        .map(|r| Series::new(&r.source, "").tag())
         .unwrap_or_default()
 }
 

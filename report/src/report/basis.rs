@@ -18,7 +18,10 @@ impl<'a> Basis<'a> {
     /// The real-CPU kernel source with lockdep; without it, the instruction-exact emulated
     /// one, then any guest with lockdep. `None` when no kernel ran with lockdep at all.
     pub fn choose(ds: &'a Dataset) -> Option<Basis<'a>> {
-        if let Some(s) = ds.find(HEADLINE_SOURCE, "lockdep") {
+        if let Some(s) = ds
+            .find(HEADLINE_SOURCE, "lockdep")
+            .or_else(|| ds.find(HEADLINE_SOURCE, "uml"))
+        {
             return Some(Basis {
                 ds,
                 series: s,

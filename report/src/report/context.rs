@@ -7,18 +7,52 @@ use std::collections::BTreeMap;
 use super::basis::{multi_cpu, Basis};
 use super::md::{fig, heads, join_and, ns, pct, Md};
 use super::Extras;
-use crate::aggregate::{median_sorted, Dataset, SPREAD_LIMIT};
+use crate::aggregate::{median_sorted, Dataset, Series, SPREAD_LIMIT};
+use crate::tidy::RunRow;
 
 pub fn context(md: &mut Md, b: Option<&Basis>, ds: &Dataset, ex: &Extras) {
     md.para("## What the figures mean");
-    let mut items = vec![siphash(ds), noop(b, ds), grace_periods(b, ds), noise(b, ds)];
+    let mut items = vec![
+        siphash(ds),
+        noop(b, ds),
+        grace_periods(b, ds, ex),
+        noise(b, ds, ex),
+    ];
     items.push(calibration(b, ex));
     items.extend(instructions(ds));
     for it in items {
         md.line(format!("- {it}"));
     }
     md.blank();
-    sources_table(md, ds);
+    sources_table(md, ds, ex);
+}
+
+/// The runs.csv rows of a series (its flavour, or `uml` for the User-Mode Linux build).
+fn runs_of<'a>(ex: &'a Extras, s: &'a Series) -> impl Iterator<Item = &'a RunRow> + 'a {
+    ex.runs
+        .iter()
+        .flat_map(|(_, r)| r.iter())
+        .filter(move |r| r.source == s.source)
+}
+
+/// "PREEMPT_VOLUNTARY, no SMP, so Tiny RCU: ...", from runs.csv when it says.
+fn kernel_model(ex: &Extras, s: &Series) -> String {
+    let mut preempt: Vec<&str> = runs_of(ex, s)
+        .map(|r| r.preempt.as_str())
+        .filter(|p| !p.is_empty())
+        .collect();
+    preempt.sort();
+    preempt.dedup();
+    let p = if preempt.is_empty() {
+        s.default_preempt().to_string()
+    } else {
+        preempt.join("/")
+    };
+    if p.is_empty() {
+        s.rcu_note().to_string()
+    } else {
+        format!("{p}, {}", s.rcu_note())
+    }
 }
 
 /// The host's table lookups against the SipHash they start with.
@@ -84,8 +118,22 @@ fn noop(b: Option<&Basis>, ds: &Dataset) -> String {
 
 /// What the preemption model does to create, dynamic and unload figures, with grace periods
 /// per operation where the module counted them.
-fn grace_periods(b: Option<&Basis>, ds: &Dataset) -> String {
-    let mut out = "**Preemption model**: the x86 guests run PREEMPT with SMP (tree RCU), User-Mode Linux PREEMPT_VOLUNTARY without SMP, which gives Tiny RCU, whose grace periods are nearly free. So on UML the `create` of registered keys, the `dynamic` strategy (a key registered and unregistered per lock) and module unload do not pay the grace-period wait a preemptible SMP kernel pays: read those figures as a lower bound.".to_string();
+fn grace_periods(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
+    let models: Vec<String> = ds
+        .guest_series()
+        .map(|s| format!("`{}` {}", s.id(), kernel_model(ex, s)))
+        .collect();
+    let mut out = format!(
+        "**Preemption model**: {}.",
+        if models.is_empty() {
+            "no guest in this data".to_string()
+        } else {
+            models.join("; ")
+        }
+    );
+    if ds.guest_series().any(|s| s.source == "guest-uml") {
+        out.push_str(" So on User-Mode Linux the `create` of registered keys, the `dynamic` strategy (a key registered and unregistered per lock) and module unload do not pay the grace-period wait a preemptible SMP kernel pays: read those figures as a lower bound, beside the emulated SMP guests' and the grace periods counted per operation.");
+    }
     let mut seen = Vec::new();
     for s in [b.map(|b| b.series), multi_cpu(ds)].into_iter().flatten() {
         let Some((t, n)) = ds
@@ -111,7 +159,7 @@ fn grace_periods(b: Option<&Basis>, ds: &Dataset) -> String {
     out
 }
 
-fn noise(b: Option<&Basis>, ds: &Dataset) -> String {
+fn noise(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
     let Some(b) = b else {
         return "**Noise**: no kernel source with lockdep.".into();
     };
@@ -132,8 +180,16 @@ fn noise(b: Option<&Basis>, ds: &Dataset) -> String {
     }
     let mut s = spread.clone();
     s.sort_by(f64::total_cmp);
+    let mut pinned: Vec<&str> = runs_of(ex, b.series).map(|r| r.pinned.as_str()).collect();
+    pinned.sort();
+    pinned.dedup();
+    let pin = match pinned.as_slice() {
+        [] => String::new(),
+        [""] => " Its boots were not pinned to a host CPU.".into(),
+        p => format!(" Its boots were pinned to host CPU {}.", p.join(", ")),
+    };
     format!(
-        "**Noise**: `{}` ran {} loads in {} boot(s); a figure is the median of its load medians. Across loads, the median cell spreads by {} (largest {}); {noisy} of {} cells spread by more than {} and are marked noisy.",
+        "**Noise**: `{}` ran {} loads in {} boot(s); a figure is the median of its load medians. Across loads, the median cell spreads by {} (largest {}); {noisy} of {} cells spread by more than {} and are marked noisy.{pin}",
         b.series.id(),
         info.loads.len(),
         info.boots.len().max(1),
@@ -204,7 +260,7 @@ fn instructions(ds: &Dataset) -> Option<String> {
     ))
 }
 
-fn sources_table(md: &mut Md, ds: &Dataset) {
+fn sources_table(md: &mut Md, ds: &Dataset, ex: &Extras) {
     md.para("Sources in this data:");
     let rows: Vec<Vec<String>> = ds
         .series
@@ -214,7 +270,7 @@ fn sources_table(md: &mut Md, ds: &Dataset) {
             vec![
                 format!("`{}`", s.id()),
                 s.kind().to_string(),
-                s.kernel_model().to_string(),
+                kernel_model(ex, s),
                 join_set(i.kernels.iter()),
                 join_set(i.cpus.iter()),
                 if cores.is_empty() {

@@ -16,7 +16,7 @@ mod recommend;
 mod summary;
 
 use crate::aggregate::Dataset;
-use crate::tidy::{CalibrationRow, MemoryRow, PrecisionRow, StatsRow};
+use crate::tidy::{CalibrationRow, MemoryRow, PrecisionRow, RunRow, StatsRow};
 use basis::Basis;
 use md::Md;
 
@@ -27,6 +27,7 @@ pub struct Extras<'a> {
     pub memory: Option<(String, &'a [MemoryRow])>,
     pub precision: Option<(String, &'a [PrecisionRow])>,
     pub calibration: Option<(String, &'a [CalibrationRow])>,
+    pub runs: Option<(String, &'a [RunRow])>,
     pub plots: &'a [PlotEntry],
     pub plot_note: Option<String>,
 }
@@ -40,6 +41,7 @@ impl Extras<'_> {
             self.memory.as_ref().map(|x| &x.0),
             self.precision.as_ref().map(|x| &x.0),
             self.calibration.as_ref().map(|x| &x.0),
+            self.runs.as_ref().map(|x| &x.0),
         ]
         .into_iter()
         .flatten()

@@ -14,6 +14,8 @@ pub enum Judged {
     Caught,
     /// No report was expected and none came.
     Quiet,
+    /// A report was expected and a report of another kind came.
+    Otherwise,
     /// A report was expected and none came.
     Missed,
     /// Correct code was reported.
@@ -29,6 +31,7 @@ impl Judged {
         match self {
             Judged::Caught => "caught",
             Judged::Quiet => "quiet (correct)",
+            Judged::Otherwise => "reported otherwise",
             Judged::Missed => "MISSED",
             Judged::FalseReport => "FALSE REPORT",
             Judged::LockdepOff => "lockdep off",
@@ -62,7 +65,8 @@ pub fn judge(r: &PrecisionRow) -> Judged {
         };
     }
     match (reports(&r.expected), reports(&r.outcome)) {
-        (Some(true), Some(true)) => Judged::Caught,
+        (Some(true), Some(true)) if r.expected == r.outcome => Judged::Caught,
+        (Some(true), Some(true)) => Judged::Otherwise,
         (Some(false), Some(false)) => Judged::Quiet,
         (Some(true), Some(false)) => Judged::Missed,
         (Some(false), Some(true)) => Judged::FalseReport,
@@ -87,7 +91,12 @@ pub fn summary_cell(rows: Option<&[PrecisionRow]>, strategy: &str) -> String {
     }
     let ok = mine.iter().filter(|r| judge(r).as_expected()).count();
     let mut out = format!("{ok}/{} as expected", mine.len());
-    for kind in [Judged::Missed, Judged::FalseReport, Judged::LockdepOff] {
+    for kind in [
+        Judged::Missed,
+        Judged::FalseReport,
+        Judged::Otherwise,
+        Judged::LockdepOff,
+    ] {
         let names: Vec<String> = mine
             .iter()
             .filter(|r| judge(r) == kind)
@@ -141,7 +150,7 @@ pub fn detail(md: &mut Md, rows: Option<&[PrecisionRow]>, input: Option<&str>) {
         return;
     };
     md.para(format!(
-        "From `{}`: one fresh boot per scenario x strategy; each cell compares lockdep's outcome with the expectation written down before the run. A cell reads caught / quiet (correct) / MISSED / FALSE REPORT / lockdep off; `names sites` says whether the splat named both source sites (`file:line:column`).",
+        "From `{}`: one fresh boot per scenario x strategy; each cell compares lockdep's outcome with the expectation written down before the run. A cell reads caught / quiet (correct) / reported otherwise / MISSED / FALSE REPORT / lockdep off; `names sites` says whether the splat named both source sites (`yes`: file:line:column, `line`: file:line only, `no`: a generic name).",
         input.unwrap_or("precision.csv")
     ));
     let scenarios: Vec<String> =

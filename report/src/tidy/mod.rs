@@ -16,7 +16,7 @@ use anyhow::{bail, Context, Result};
 
 pub use rows::{
     write_calibration, write_data, write_stats, CalibrationRow, DataRow, MemoryRow, PrecisionRow,
-    StatsRow,
+    RunRow, StatsRow,
 };
 
 /// Tidy measurement rows, in the order `parse` writes them. The first fifteen are the
@@ -80,6 +80,12 @@ pub const PRECISION_HEADER: [&str; 8] = [
 ];
 const PRECISION_REQUIRED: usize = 6;
 
+/// The guest boots (bench.sh's runs.csv); only what the report uses, the rest is ignored.
+pub const RUNS_HEADER: [&str; 7] = [
+    "source", "preempt", "flavour", "boot", "cpus", "pinned", "guest",
+];
+const RUNS_REQUIRED: usize = 2;
+
 /// Which schema a header belongs to (merge accepts any one, but not a mix).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Schema {
@@ -88,15 +94,17 @@ pub enum Schema {
     Memory,
     Calibration,
     Precision,
+    Runs,
 }
 
 impl Schema {
-    pub const ALL: [Schema; 5] = [
+    pub const ALL: [Schema; 6] = [
         Schema::Data,
         Schema::Stats,
         Schema::Memory,
         Schema::Calibration,
         Schema::Precision,
+        Schema::Runs,
     ];
 
     /// Every column the schema knows, in canonical order.
@@ -107,6 +115,7 @@ impl Schema {
             Schema::Memory => &MEMORY_HEADER,
             Schema::Calibration => &CALIBRATION_HEADER,
             Schema::Precision => &PRECISION_HEADER,
+            Schema::Runs => &RUNS_HEADER,
         }
     }
 
@@ -116,6 +125,7 @@ impl Schema {
             Schema::Data => &h[..DATA_REQUIRED],
             Schema::Stats => &h[..STATS_REQUIRED],
             Schema::Precision => &h[..PRECISION_REQUIRED],
+            Schema::Runs => &h[..RUNS_REQUIRED],
             Schema::Memory | Schema::Calibration => h,
         }
     }
@@ -127,6 +137,7 @@ impl Schema {
             Schema::Memory => "memory",
             Schema::Calibration => "calibration",
             Schema::Precision => "precision",
+            Schema::Runs => "runs",
         }
     }
 
@@ -146,6 +157,7 @@ impl Schema {
             Schema::Memory => rows::memory_row(&cells).map(drop),
             Schema::Calibration => rows::calibration_row(&cells).map(drop),
             Schema::Precision => rows::precision_row(&cells).map(drop),
+            Schema::Runs => rows::run_row(&cells).map(drop),
         }
     }
 }
@@ -289,6 +301,10 @@ pub fn read_calibration(path: &Path) -> Result<Vec<CalibrationRow>> {
 
 pub fn read_precision(path: &Path) -> Result<Vec<PrecisionRow>> {
     read_with(path, Schema::Precision, rows::precision_row)
+}
+
+pub fn read_runs(path: &Path) -> Result<Vec<RunRow>> {
+    read_with(path, Schema::Runs, rows::run_row)
 }
 
 pub fn read_data_from(input: impl Read) -> Result<Vec<DataRow>> {

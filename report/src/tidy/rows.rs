@@ -111,6 +111,32 @@ pub struct PrecisionRow {
     pub count: Option<u64>,
 }
 
+/// One guest boot from runs.csv.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunRow {
+    pub source: String,
+    /// The kernel's preemption model as its config says (`PREEMPT`, `PREEMPT_VOLUNTARY`).
+    pub preempt: String,
+    pub flavour: String,
+    pub boot: Option<u32>,
+    pub cpus: Option<u32>,
+    /// Host CPU the guest process was pinned to, empty when not pinned.
+    pub pinned: String,
+    pub guest: String,
+}
+
+pub(super) fn run_row(c: &Cells) -> Result<RunRow> {
+    Ok(RunRow {
+        source: c.text("source")?,
+        preempt: c.text_or_empty("preempt")?,
+        flavour: c.text_or_empty("flavour")?,
+        boot: c.opt_num("boot")?,
+        cpus: c.opt_num("cpus")?,
+        pinned: c.text_or_empty("pinned")?,
+        guest: c.text_or_empty("guest")?,
+    })
+}
+
 pub(super) fn data_row(c: &Cells) -> Result<DataRow> {
     let row = DataRow {
         source: c.text("source")?,
