@@ -42,8 +42,10 @@ const _: () = assert!(core::mem::size_of::<MacroKey>() != 0);
 pub const NAME_LEN: usize = 64;
 
 /// What a runtime-created class carries, as the module's `KernelKey`: the key and the class
-/// name (`file:line:column`, NUL-terminated, as lockdep keeps names).
+/// name (`file:line:column`, NUL-terminated, as lockdep keeps names). `repr(C)` with the key
+/// first, so that a record's key sits at the record's own address (see `Record`).
 #[derive(Debug)]
+#[repr(C)]
 pub struct NamedKey {
     /// The key lockdep registers.
     pub key: LockClassKey,

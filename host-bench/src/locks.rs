@@ -1,6 +1,6 @@
 //! Host stand-ins for the kernel's bucket locks.
 
-use lockclass_core::atomic::{AtomicUsize, Ordering};
+use lockclass_core::atomic::{order, AtomicUsize, Ordering, SyncPoint};
 use lockclass_core::table::BucketLock;
 use parking_lot::lock_api::RawMutex as _;
 
@@ -47,7 +47,12 @@ unsafe impl BucketLock for SpinLock {
     fn lock(&self) {
         while self
             .state
-            .compare_exchange_weak(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .compare_exchange_weak(
+                UNLOCKED,
+                LOCKED,
+                order(SyncPoint::LockAcquire, Ordering::Acquire),
+                Ordering::Relaxed,
+            )
             .is_err()
         {
             while self.state.load(Ordering::Relaxed) != UNLOCKED {
@@ -58,7 +63,8 @@ unsafe impl BucketLock for SpinLock {
 
     #[inline(always)]
     unsafe fn unlock(&self) {
-        self.state.store(UNLOCKED, Ordering::Release);
+        self.state
+            .store(UNLOCKED, order(SyncPoint::LockRelease, Ordering::Release));
     }
 }
 

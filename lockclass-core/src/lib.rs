@@ -5,5 +5,10 @@
 //! no `crate::` paths, because in the kernel module it is a submodule of another crate.
 #![no_std]
 
+// The model checks (`--cfg loom`) need `std` (loom itself, a thread-local); the kernel never
+// sets `loom`.
+#[cfg(loom)]
+extern crate std;
+
 pub mod algo;
 pub use algo::*;

@@ -10,8 +10,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `CachedTable::lookup`: lock-free by `Location` address, falling back once per `Location`
 /// object to the content table (lock-free lookup, inserts under the bucket's [`SpinLock`]).
+///
+/// The table is held inline, not boxed: its address is then the strategy's plus a constant,
+/// as a kernel `static` table's is a constant, rather than a pointer to load on every lookup.
 pub struct AddrCachedTable {
-    table: Box<CachedTable<HostEnv<SpinLock>>>,
+    table: CachedTable<HostEnv<SpinLock>>,
     fallbacks: AtomicUsize,
 }
 
@@ -27,7 +30,7 @@ impl Strategy for AddrCachedTable {
 
     fn new() -> Self {
         Self {
-            table: Box::new(CachedTable::new(HostEnv::new())),
+            table: CachedTable::new(HostEnv::new()),
             fallbacks: AtomicUsize::new(0),
         }
     }

@@ -17,6 +17,68 @@ pub mod atomic {
     pub use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
     #[cfg(loom)]
     pub use loom::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+
+    /// Every Release or Acquire the lock-free paths rely on, by name, so that a model check can
+    /// weaken one at a time to Relaxed and show that a model then fails (`host-bench`'s
+    /// `tests/loom.rs`, `weakened_orderings_are_caught`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum SyncPoint {
+        /// Table: the compare-exchange that publishes a new bucket (Release on success).
+        BucketPublish,
+        /// Table: the load of a bucket pointer on the lookup path (Acquire).
+        BucketLoad,
+        /// Table: the loser of the bucket race reads the winner's bucket (Acquire on failure).
+        BucketRaceLost,
+        /// Table: a thread whose bucket allocation failed reloads the slot (Acquire).
+        BucketAllocFailed,
+        /// Table: the store of a chain head that publishes a record (Release).
+        HeadPublish,
+        /// Table: the lock-free load of a chain head (Acquire).
+        HeadLoad,
+        /// Address cache: the store of a slot's address that publishes its record (Release).
+        CachePublish,
+        /// Address cache: the hit path's load of the home slot's address (Acquire).
+        CacheLoadHome,
+        /// Address cache: the probing load of a later slot's address (Acquire).
+        CacheLoadProbe,
+        /// Host bucket spinlock: taking the lock (Acquire).
+        LockAcquire,
+        /// Host bucket spinlock: releasing the lock (Release).
+        LockRelease,
+    }
+
+    /// `order` for the access named `point`: always `order`, except in a loom model run under
+    /// [`weaken`], which makes that one access Relaxed.
+    #[inline(always)]
+    pub fn order(point: SyncPoint, order: Ordering) -> Ordering {
+        #[cfg(loom)]
+        if WEAKENED.with(|w| w.get()) == Some(point) {
+            return Ordering::Relaxed;
+        }
+        let _ = point;
+        order
+    }
+
+    #[cfg(loom)]
+    std::thread_local! {
+        // loom runs a model's threads on the test's own OS thread, so a thread-local reaches
+        // all of them and no other test.
+        static WEAKENED: core::cell::Cell<Option<SyncPoint>> = const { core::cell::Cell::new(None) };
+    }
+
+    /// Runs `f` (a loom model) with the access `point` weakened to Relaxed.
+    #[cfg(loom)]
+    pub fn weaken<T>(point: SyncPoint, f: impl FnOnce() -> T) -> T {
+        struct Restore;
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                WEAKENED.with(|w| w.set(None));
+            }
+        }
+        WEAKENED.with(|w| w.set(Some(point)));
+        let _restore = Restore;
+        f()
+    }
 }
 
 /// An allocation the table needed failed; the caller falls back (the RFC uses the `Location`

@@ -91,8 +91,13 @@ impl Site {
     }
 }
 
-/// Multiply-shift (Fibonacci) hash of an address to `bits` bits: one multiply, one shift.
+/// Multiply-shift (Fibonacci) hash of an address to `bits` bits (at most 32): the low 32 bits
+/// of the address times the kernel's `GOLDEN_RATIO_32`, top `bits` bits of the product (the
+/// kernel's `hash_32()`). On x86-64 that is one `imul` with an immediate and one shift; the
+/// 64-bit variant needs the constant in a register and a copy of the address. The high address
+/// bits are dropped: `Location`s of one program or module lie within far less than 4 GiB of
+/// each other, and a rare collision only costs a probe (the cache compares whole addresses).
 #[inline(always)]
 pub fn addr_hash(addr: usize, bits: u32) -> usize {
-    ((addr as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    ((addr as u32).wrapping_mul(0x61C8_8647) >> (32 - bits)) as usize
 }

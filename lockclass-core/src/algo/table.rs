@@ -9,7 +9,7 @@
 //! - a miss allocates the record before taking the bucket lock and registers the key under it,
 //!   so the same code serves sleeping and spinning locks.
 
-use super::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use super::atomic::{order, AtomicPtr, AtomicUsize, Ordering, SyncPoint};
 use super::site::Site;
 use super::AllocError;
 use core::panic::Location;
@@ -69,25 +69,29 @@ pub unsafe trait TableEnv {
 }
 
 /// One class: the site it stands for and its key.
+///
+/// `repr(C)` with the key first: the key's address is the record's, so a caller that has the
+/// record pointer (the `cached` hit path) has the key without adding an offset.
+#[repr(C)]
 pub struct Record<K> {
+    /// The class key.
+    pub key: K,
     /// Content hash of `site`.
     pub hash: u64,
     /// The source position.
     pub site: Site,
     /// Next record in the bucket; never changes once the record is published.
     next: AtomicPtr<Record<K>>,
-    /// The class key.
-    pub key: K,
 }
 
 impl<K> Record<K> {
     /// A record for `site` with `key`.
     pub fn new(site: Site, hash: u64, key: K) -> Self {
         Self {
+            key,
             hash,
             site,
             next: AtomicPtr::new(ptr::null_mut()),
-            key,
         }
     }
 
@@ -236,7 +240,7 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         let slot = &self.buckets[hash as usize & (N - 1)];
         // Acquire: pairs with the Release in the compare-exchange below, so the bucket's
         // initialised lock and head are visible before we use them.
-        let b = slot.load(Ordering::Acquire);
+        let b = slot.load(order(SyncPoint::BucketLoad, Ordering::Acquire));
         // SAFETY: a published bucket is initialised and lives until `reset`.
         if let Some(b) = unsafe { b.as_ref() } {
             return Ok(b);
@@ -252,16 +256,17 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         let Some(new) = self.env.alloc_bucket() else {
             // Another thread may have published the bucket meanwhile: use it rather than fall
             // back. Acquire: as in `bucket`.
+            let b = slot.load(order(SyncPoint::BucketAllocFailed, Ordering::Acquire));
             // SAFETY: a published bucket is initialised and lives until `reset`.
-            return unsafe { slot.load(Ordering::Acquire).as_ref() }.ok_or(AllocError);
+            return unsafe { b.as_ref() }.ok_or(AllocError);
         };
         // Release on success publishes the initialised bucket; Acquire on failure makes the
         // winner's bucket visible to us.
         match slot.compare_exchange(
             ptr::null_mut(),
             new.as_ptr(),
-            Ordering::Release,
-            Ordering::Acquire,
+            order(SyncPoint::BucketPublish, Ordering::Release),
+            order(SyncPoint::BucketRaceLost, Ordering::Acquire),
         ) {
             Ok(_) => {
                 self.nbuckets.fetch_add(1, Ordering::Relaxed);
@@ -309,7 +314,10 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         let hash = site.hash();
         let bucket = self.bucket(hash)?;
         // Acquire: pairs with the Release that published the head record (see `insert`).
-        match bucket.scan(bucket.head.load(Ordering::Acquire), &site, hash) {
+        let head = bucket
+            .head
+            .load(order(SyncPoint::HeadLoad, Ordering::Acquire));
+        match bucket.scan(head, &site, hash) {
             Some(r) => Ok(r),
             None => self.insert(bucket, site, hash),
         }
@@ -340,7 +348,10 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         self.env.register(rec);
         rec.next.store(head, Ordering::Relaxed);
         // Release: publishes the record's fields (and registered key) to lock-free readers.
-        bucket.head.store(new.as_ptr(), Ordering::Release);
+        bucket.head.store(
+            new.as_ptr(),
+            order(SyncPoint::HeadPublish, Ordering::Release),
+        );
         // SAFETY: we hold the lock.
         unsafe { bucket.lock.unlock() };
         self.nrecords.fetch_add(1, Ordering::Relaxed);
@@ -368,10 +379,12 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
     /// No lookup runs concurrently, and no reference returned by a lookup is used afterwards.
     pub unsafe fn reset(&self) {
         for slot in &self.buckets {
-            let b = slot.swap(ptr::null_mut(), Ordering::Acquire);
+            // Relaxed here and below: the caller guarantees no lookup runs, and whatever
+            // excluded them (a join, the module's exit) ordered their writes before us.
+            let b = slot.swap(ptr::null_mut(), Ordering::Relaxed);
             let Some(b) = NonNull::new(b) else { continue };
             // SAFETY: published buckets are valid; nobody else uses them now (caller).
-            let mut p = unsafe { b.as_ref() }.head.load(Ordering::Acquire);
+            let mut p = unsafe { b.as_ref() }.head.load(Ordering::Relaxed);
             while let Some(r) = NonNull::new(p) {
                 // SAFETY: as above, for the records.
                 p = unsafe { r.as_ref() }.next.load(Ordering::Relaxed);
