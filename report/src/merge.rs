@@ -37,7 +37,11 @@ pub fn merge(out: &Path, inputs: &[PathBuf]) -> Result<(Schema, usize)> {
                 "{}: header `{}` is not the header of a known CSV ({})",
                 path.display(),
                 header.iter().collect::<Vec<_>>().join(","),
-                Schema::ALL.map(Schema::name).join(", ")
+                Schema::ALL[..Schema::ALL.len() - 1]
+                    .iter()
+                    .map(|s| s.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         };
         match schema {

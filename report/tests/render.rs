@@ -222,7 +222,8 @@ fn small_fixture_renders_full_report() {
     let growth = cell("guest-icount", "spinlock", "concurrent", "2", "1024")
         / cell("guest-icount", "spinlock", "concurrent", "1", "1024");
     assert!(scale.contains(&format!("| {growth:.2}x |")), "{scale}");
-    assert!(scale.contains("| 43072 |"));
+    // Memory: bytes per class of the cached table (43072 / 1024), to one decimal.
+    assert!(scale.contains("| 43072 | 701 | 1024 | 42.1 |"), "{scale}");
 
     let n = assert_plots_valid(&out, &report, true);
     // strategies x2, threads x2, sites x2, guest-vs-host x1; each as SVG and PNG.

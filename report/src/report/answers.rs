@@ -59,12 +59,13 @@ pub fn q1(b: Option<&Basis>, ds: &Dataset) -> String {
         }
         match concurrent_pair(ds, "spinlock", "mutex") {
             Some((s, t, x, y)) => out.push_str(&format!(
-                "{} with {t} threads on {t} CPUs spinlock costs {} and mutex {} per operation.",
+                "{} with {t} concurrent threads{} spinlock costs {} and mutex {} per operation.",
                 if atomic_only_spin {
                     ";"
                 } else {
                     " Concurrently,"
                 },
+                cpus_phrase(ds, s),
                 fig(x, s),
                 fig(y, s)
             )),
@@ -73,6 +74,14 @@ pub fn q1(b: Option<&Basis>, ds: &Dataset) -> String {
         }
         out
     })
+}
+
+/// " on N CPUs" when the rows record the CPUs, else nothing.
+fn cpus_phrase(ds: &Dataset, s: &Series) -> String {
+    match ds.series.get(s).map(|i| &i.cores) {
+        Some(c) if c.len() == 1 => format!(" on {} CPUs", c.iter().next().expect("one")),
+        _ => String::new(),
+    }
 }
 
 /// Two strategies in concurrent mode at the most threads of the multi-CPU source.
@@ -295,9 +304,9 @@ fn memory_phrase(b: &Basis, ex: &Extras) -> String {
         .filter_map(|st| largest_table(rows, b.series, st))
         .map(|r| {
             format!(
-                "the `{}` table holds {} bytes per class at {} classes",
+                "the `{}` table holds {:.0} bytes per class at {} classes",
                 r.strategy,
-                r.table_bytes / r.classes,
+                r.table_bytes as f64 / r.classes as f64,
                 r.classes
             )
         })

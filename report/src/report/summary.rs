@@ -71,7 +71,11 @@ pub fn summary(md: &mut Md, b: Option<&Basis>, ex: &Extras) {
             row.push(match stats {
                 None => "not measured".into(),
                 Some(rows) => match largest_table(rows, b.series, st) {
-                    Some(r) => format!("{} ({} classes)", r.table_bytes / r.classes, r.classes),
+                    Some(r) => format!(
+                        "{:.0} ({} classes)",
+                        r.table_bytes as f64 / r.classes as f64,
+                        r.classes
+                    ),
                     None => "no table".into(),
                 },
             });

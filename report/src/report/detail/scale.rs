@@ -133,7 +133,7 @@ fn memory(md: &mut Md, ds: &Dataset, ex: &Extras) {
                         r.table_bytes.to_string(),
                         r.buckets.to_string(),
                         r.classes.to_string(),
-                        (r.table_bytes / r.classes).to_string(),
+                        format!("{:.1}", r.table_bytes as f64 / r.classes as f64),
                         format!("{:.2}", r.classes as f64 / r.buckets.max(1) as f64),
                     ]
                 })
