@@ -1,12 +1,13 @@
-//! `concurrent`: 1..8 threads looking up the same shared sites at once (hit path); the time is
-//! per operation and per thread (each thread does `sites` lookups per iteration).
+//! `concurrent`: 1 up to as many threads as the machine has CPUs (read at run time), looking up
+//! the same shared sites at once (hit path); the time is per operation and per thread (each
+//! thread does `sites` lookups per iteration).
 
 use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
 };
 use host_bench::harness::{
-    self, concurrent_param, lookup_batch, run_concurrent, CONCURRENT_SITE_COUNTS, THREAD_COUNTS,
+    self, concurrent_param, lookup_batch, run_concurrent, thread_counts, CONCURRENT_SITE_COUNTS,
 };
 use host_bench::strategy::{self, Strategy, Visit};
 use std::hint::black_box;
@@ -17,10 +18,10 @@ impl Visit for Concurrent<'_, '_> {
     fn visit<S: Strategy>(&mut self) {
         let s = S::new();
         for n in CONCURRENT_SITE_COUNTS {
-            let sites = harness::sites(n);
+            let sites = harness::pass_sites(n);
             black_box(lookup_batch(&s, sites, 0, 1));
-            self.0.throughput(Throughput::Elements(n as u64));
-            for threads in THREAD_COUNTS {
+            self.0.throughput(Throughput::Elements(sites.len() as u64));
+            for threads in thread_counts(host_bench::export::cores()) {
                 let id = BenchmarkId::new(S::NAME, concurrent_param(threads, n));
                 self.0.bench_function(id, |b| {
                     b.iter_custom(|iters| run_concurrent(&s, sites, threads, iters))

@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Columns of `host.csv`, the project's tidy schema.
-pub const HEADER: &str =
-    "source,kernel,flavour,rustc,cpu,date,strategy,mode,threads,sites,run,ops,ns_per_op,ci_low,ci_high";
+/// Columns of `host.csv`, the project's tidy schema: its fifteen required columns, then two of
+/// its optional ones: `instructions_per_op` (callgrind's count for one lookup, on `lookup`
+/// rows; see [`crate::instructions`]) and `cores` (CPUs this process could run on).
+pub const HEADER: &str = "source,kernel,flavour,rustc,cpu,date,strategy,mode,threads,sites,run,ops,ns_per_op,ci_low,ci_high,instructions_per_op,cores";
 
 /// Columns of `memory.csv`.
 pub const MEMORY_HEADER: &str = "strategy,table_bytes,record_bytes,classes";
@@ -47,6 +48,8 @@ pub struct Measurement {
     pub ci_high: f64,
     /// When criterion wrote the estimate (seconds since the epoch).
     pub measured_at: u64,
+    /// Instructions per operation counted by callgrind, if counted.
+    pub instructions_per_op: Option<f64>,
 }
 
 /// Where the machine-wide fields come from.
@@ -58,6 +61,9 @@ pub struct Machine {
     pub rustc: String,
     /// `model name` from `/proc/cpuinfo`.
     pub cpu: String,
+    /// CPUs this process may run on (`available_parallelism`), as the `concurrent` benchmark
+    /// reads it to pick its thread counts.
+    pub cores: usize,
 }
 
 impl Machine {
@@ -71,8 +77,14 @@ impl Machine {
                 .ok()
                 .and_then(|s| cpu_model(&s))
                 .unwrap_or_else(|| "unknown".into()),
+            cores: cores(),
         }
     }
+}
+
+/// CPUs this process may run on (1 if that cannot be read).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 fn command_output(cmd: &str, args: &[&str]) -> String {
@@ -212,6 +224,7 @@ pub fn read_measurement(new_dir: &Path) -> Result<Option<Measurement>, String> {
         ci_low: per_op(get(&["mean", "confidence_interval", "lower_bound"])?),
         ci_high: per_op(get(&["mean", "confidence_interval", "upper_bound"])?),
         measured_at,
+        instructions_per_op: None,
     }))
 }
 
@@ -257,6 +270,9 @@ pub fn host_csv(machine: &Machine, rows: &[Measurement]) -> String {
             format!("{:.3}", r.ns_per_op),
             format!("{:.3}", r.ci_low),
             format!("{:.3}", r.ci_high),
+            r.instructions_per_op
+                .map_or_else(String::new, |n| format!("{n:.2}")),
+            machine.cores.to_string(),
         ];
         let _ = writeln!(out, "{}", fields.join(","));
     }

@@ -16,8 +16,18 @@ use std::time::{Duration, Instant};
 /// 1"), a few, a quarter of the buckets, and every compiled site.
 pub const SITE_COUNTS: [usize; 4] = [1, 16, 256, COMPILED_SITES];
 
-/// Threads of the `concurrent` benchmark.
-pub const THREAD_COUNTS: [usize; 4] = [1, 2, 4, 8];
+/// Threads of the `concurrent` benchmark on a machine with `cores` CPUs: powers of two up to
+/// `cores`, and `cores` itself. Never more threads than CPUs: beyond that a thread count
+/// measures the scheduler (threads preempted mid-batch), not the table.
+pub fn thread_counts(cores: usize) -> Vec<usize> {
+    let cores = cores.max(1);
+    let mut counts: Vec<usize> = (0..usize::BITS)
+        .map(|i| 1usize << i)
+        .take_while(|&t| t < cores)
+        .collect();
+    counts.push(cores);
+    counts
+}
 
 /// Sites of the `concurrent` benchmark: all threads on one site (one bucket, one lock), or
 /// spread over every compiled site.
@@ -28,27 +38,84 @@ pub fn sites(n: usize) -> &'static [CallSite] {
     &CALL_SITES[..n]
 }
 
+/// Lookups a timed pass makes at least. Each pass pays the loop's entry and exit once; with one
+/// site per pass that overhead is paid per lookup and outweighs what `noop`, `location` and a
+/// `cached` hit cost (it was the whole one-site anomaly). [`pass_sites`] repeats few sites so
+/// that every site count amortizes it alike.
+pub const MIN_PASS: usize = 64;
+
+/// What a timed pass walks for `n` distinct sites: the first `n` compiled sites, repeated in
+/// order up to at least [`MIN_PASS`] entries when there are fewer (copies of the [`CallSite`]s,
+/// so the same `Location`s and keys). Operations per pass: the slice's length.
+///
+/// # Panics
+///
+/// If `n` is 0 or more than the compiled sites.
+pub fn pass_sites(n: usize) -> &'static [CallSite] {
+    assert!(n > 0 && n <= COMPILED_SITES, "{n} sites");
+    if n >= MIN_PASS {
+        return sites(n);
+    }
+    let repeated: Vec<CallSite> = (0..MIN_PASS.div_ceil(n))
+        .flat_map(|_| {
+            sites(n).iter().map(|s| CallSite {
+                loc: s.loc,
+                key: s.key,
+            })
+        })
+        .collect();
+    // Once per benchmark configuration: a few hundred bytes that live as long as the sites.
+    Box::leak(repeated.into_boxed_slice())
+}
+
+/// Hands `v` to an empty `asm!` statement and returns it: the optimizer must compute `v` for
+/// every call and cannot know the result, so a lookup whose class goes through it is neither
+/// deleted, hoisted out of the loop, folded (`noop`'s addresses) nor vectorized. Unlike
+/// `black_box`, which takes the value's address, it costs no instruction: no store and reload,
+/// and no memory clobber, which would make the compiler reload the strategy's own pointers (the
+/// table's address) on every operation and so charge the harness to the cheap strategies.
+#[inline(always)]
+pub fn keep(v: usize) -> usize {
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    {
+        let mut v = v;
+        // SAFETY: an empty template that touches nothing but the register it is given.
+        unsafe {
+            core::arch::asm!("/* {0} */", inout(reg) v, options(nomem, nostack, preserves_flags))
+        };
+        v
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        black_box(v)
+    }
+}
+
+/// One pass over `sites`: every class is kept ([`keep`]), nothing else is done per operation.
+#[inline(always)]
+fn pass<S: Strategy>(s: &S, sites: &'static [CallSite]) {
+    for site in sites {
+        keep(s.class(site));
+    }
+}
+
 /// Looks up every site of `sites` `iters` times, starting at `sites[start]` and wrapping
-/// around; returns a checksum of the classes so none of the work can be optimised away.
-/// `iters * sites.len()` operations.
+/// around: `iters * sites.len()` operations. The per-operation work is the strategy's lookup,
+/// inlined, plus the loop (a pointer increment, compare and branch); `noop` measures exactly
+/// that. Returns `iters`, for callers that want to consume a result.
 #[inline(never)]
 pub fn lookup_batch<S: Strategy>(
     s: &S,
     sites: &'static [CallSite],
     start: usize,
     iters: u64,
-) -> usize {
+) -> u64 {
     let (before, from) = sites.split_at(start);
-    let mut sum = 0usize;
     for _ in 0..iters {
-        // `black_box` per class: each lookup's result must exist, so lookups whose result does
-        // not change (`noop`, `location`) are not hoisted out of the loop; the same cost is in
-        // every strategy, and `noop` measures it.
-        sum = from.iter().chain(before).fold(sum, |sum, site| {
-            sum.rotate_left(1) ^ black_box(s.class(site))
-        });
+        pass(s, from);
+        pass(s, before);
     }
-    sum
+    iters
 }
 
 /// Hashes every site of `sites` `iters` times with `H`; returns a checksum.

@@ -11,6 +11,7 @@ pub mod env;
 pub mod export;
 pub mod harness;
 pub mod hash;
+pub mod instructions;
 pub mod key;
 pub mod locks;
 pub mod registry;

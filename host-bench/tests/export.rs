@@ -114,6 +114,7 @@ fn reads_every_mode_and_scales_to_one_operation() {
         kernel: "6.1.0-test".into(),
         rustc: "rustc 1.0, test".into(),
         cpu: "Some CPU, 2 cores".into(),
+        cores: 2,
     };
     let csv = host_csv(&machine, &rows);
     let mut lines = csv.lines();
@@ -124,6 +125,8 @@ fn reads_every_mode_and_scales_to_one_operation() {
         assert_eq!(f.len(), columns, "{line}");
         assert_eq!((f[0], f[2], f[10]), ("host", "-", ""));
         assert_eq!(f[4], "Some CPU; 2 cores");
+        // No instruction count was set; the core count is on every row.
+        assert_eq!((f[15], f[16]), ("", "2"));
     }
     fs::remove_dir_all(&root).unwrap();
 }

@@ -1,11 +1,16 @@
-//! Writes `results/host/host.csv` from criterion's saved estimates and `results/host/memory.csv`
-//! from the strategies' footprint after every compiled site was looked up.
+//! Writes `results/host/host.csv` from criterion's saved estimates, with each `lookup` row's
+//! instruction count from callgrind (see `host_bench::instructions`; the binary runs itself
+//! under valgrind for that), and `results/host/memory.csv` from the strategies' footprint after
+//! every compiled site was looked up.
 //!
-//! Usage: `cargo run -p host-bench --release --bin export [-- --criterion DIR] [--out DIR]`
+//! Usage: `cargo run -p host-bench --release --bin export [-- --criterion DIR] [--out DIR]
+//! [--no-instructions]`
 
 use host_bench::call_sites::{CALL_SITES, COMPILED_SITES};
-use host_bench::export::{self, Machine};
+use host_bench::export::{self, Machine, Measurement};
+use host_bench::instructions::{self, COUNT_ARG};
 use host_bench::strategy::{self, Memory, Strategy, Visit};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,9 +28,34 @@ impl Visit for MemoryReport {
     }
 }
 
+/// Counts instructions per lookup for every `lookup` row under callgrind (one count per
+/// strategy and site count) and stores them in the rows.
+fn count_instructions(rows: &mut [Measurement]) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("own executable: {e}"))?;
+    let mut counted: BTreeMap<(String, usize), f64> = BTreeMap::new();
+    for r in rows.iter_mut().filter(|r| r.mode == "lookup") {
+        let key = (r.strategy.clone(), r.sites);
+        let n = match counted.get(&key) {
+            Some(&n) => n,
+            None => {
+                let n = instructions::per_op(&exe, &r.strategy, r.sites)?;
+                println!(
+                    "instructions per op: {:<10} {:>5} sites {n:>10.2}",
+                    r.strategy, r.sites
+                );
+                counted.insert(key, n);
+                n
+            }
+        };
+        r.instructions_per_op = Some(n);
+    }
+    Ok(())
+}
+
 fn run() -> Result<(), String> {
     let mut criterion = export::criterion_dir();
     let mut out = export::workspace_dir().join("results").join("host");
+    let mut count = true;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || {
@@ -36,15 +66,27 @@ fn run() -> Result<(), String> {
         match a.as_str() {
             "--criterion" => criterion = value()?,
             "--out" => out = value()?,
+            "--no-instructions" => count = false,
+            COUNT_ARG => {
+                // Run under callgrind by `count_instructions`: STRATEGY SITES ITERS.
+                let mut next = || {
+                    args.next()
+                        .ok_or(format!("{COUNT_ARG} STRATEGY SITES ITERS"))
+                };
+                let (name, n, iters) = (next()?, next()?, next()?);
+                let n = n.parse().map_err(|e| format!("sites {n}: {e}"))?;
+                let iters = iters.parse().map_err(|e| format!("iters {iters}: {e}"))?;
+                return instructions::run_lookups(&name, n, iters);
+            }
             _ => {
                 return Err(format!(
-                    "unknown argument {a}; use --criterion DIR, --out DIR"
+                    "unknown argument {a}; use --criterion DIR, --out DIR, --no-instructions"
                 ))
             }
         }
     }
 
-    let rows = export::collect(&criterion)?;
+    let mut rows = export::collect(&criterion)?;
     if rows.is_empty() {
         return Err(format!(
             "no host-bench results under {}; run `cargo bench -p host-bench` first",
@@ -52,6 +94,23 @@ fn run() -> Result<(), String> {
         ));
     }
     let machine = Machine::this();
+    // Left over from a run on a machine with more CPUs: not a measurement of this one.
+    let before = rows.len();
+    rows.retain(|r| r.threads <= machine.cores);
+    if rows.len() < before {
+        println!(
+            "dropped {} rows with more threads than this machine's {} cores",
+            before - rows.len(),
+            machine.cores
+        );
+    }
+    if !count {
+        println!("instructions per op: not counted (--no-instructions)");
+    } else if instructions::valgrind_available() {
+        count_instructions(&mut rows)?;
+    } else {
+        return Err("valgrind not found: install it, or pass --no-instructions".into());
+    }
     let host_csv = out.join("host.csv");
     export::write_file(&host_csv, &export::host_csv(&machine, &rows))?;
     println!(
