@@ -15,6 +15,7 @@ pub fn context(md: &mut Md, b: Option<&Basis>, ds: &Dataset, ex: &Extras) {
     let mut items = vec![
         siphash(ds),
         noop(b, ds),
+        cores(ds),
         grace_periods(b, ds, ex),
         noise(b, ds, ex),
     ];
@@ -83,6 +84,31 @@ fn siphash(ds: &Dataset) -> String {
     }
 }
 
+/// How many CPUs each source had, and whether any row ran more threads than that.
+fn cores(ds: &Dataset) -> String {
+    let parts: Vec<String> = ds
+        .series
+        .iter()
+        .map(|(s, i)| {
+            let c: Vec<String> = i.cores.iter().map(ToString::to_string).collect();
+            let what = if s.is_host() { "cores" } else { "CPUs" };
+            if c.is_empty() {
+                format!("`{}` did not record its {what} (at most {} threads)", s.id(), i.max_threads)
+            } else if i.oversubscribed > 0 {
+                format!(
+                    "`{}` had {} {what} and {} rows ran more threads than that (oversubscribed: they time the scheduler)",
+                    s.id(),
+                    c.join("/"),
+                    i.oversubscribed
+                )
+            } else {
+                format!("`{}` had {} {what}, never more threads than that", s.id(), c.join("/"))
+            }
+        })
+        .collect();
+    format!("**CPUs and oversubscription**: {}.", parts.join("; "))
+}
+
 fn noop(b: Option<&Basis>, ds: &Dataset) -> String {
     let mut out = "**The noop baseline**: `noop` runs the harness with no work; figures are shown raw, and the summary subtracts it in `hit − noop`.".to_string();
     if let Some(b) = b {
@@ -146,9 +172,9 @@ fn grace_periods(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
         let c = ds.get(s, "dynamic", "create", t, n).expect("point");
         let gp = c
             .gp_per_op
-            .map(|g| format!(", {g:.2} grace periods waited per operation"))
-            .unwrap_or_else(|| ", grace periods per operation not counted".into());
-        seen.push(format!("{}{gp}", fig(c, s)));
+            .map(|g| format!("{g:.2} grace periods waited per operation"))
+            .unwrap_or_else(|| "grace periods not counted".into());
+        seen.push(format!("{} ({gp})", fig(c, s)));
     }
     if !seen.is_empty() {
         out.push_str(&format!(

@@ -30,7 +30,8 @@ pub fn q3(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
         }
         match timed_fallback(ds, b) {
             Some(t) => out.push_str(&format!(
-                "With every {k}th table allocation failing (an injected failure rate, `fail_alloc_every={k}`), a `{st}` {mode} costs {} against {} when allocation succeeds ({}).",
+                "With {} (an injected failure rate, `fail_alloc_every={k}`), a `{st}` {mode} costs {} against {} when allocation succeeds ({}).",
+                failing_phrase(t.k),
                 fig(t.failing, b.series),
                 fig(t.ok, b.series),
                 fmt_ratio(ratio(t.failing.median, t.ok.median)),
@@ -71,6 +72,15 @@ pub fn q3(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
         }
         out
     })
+}
+
+/// "every table allocation failing", "one table allocation in 3 failing".
+fn failing_phrase(k: u64) -> String {
+    if k == 1 {
+        "every table allocation failing".into()
+    } else {
+        format!("one table allocation in {k} failing")
+    }
 }
 
 fn or_dash(s: &str) -> &str {
