@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The precision scenarios' parameters (read by precision/mod.rs), and the two functions the
+ * two-locations peer module takes its lock classes through (defined in Rust, exported here).
+ */
+#include <linux/lockdep_types.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+static char *scenario = "";
+module_param(scenario, charp, 0444);
+MODULE_PARM_DESC(scenario, "Run this lockdep precision scenario instead of the benchmark, with the one strategy given by strategy= (fail_alloc_every and leak_keys apply, class-limit needs past_class_limit=1, other benchmark parameters are ignored): abba-two-sites, abba-across-objects, same-site-nesting, two-locations, reload-before, reload-after, class-limit, fallback-name (default: none)");
+
+const char *lcb_param_scenario(void);
+const char *lcb_param_scenario(void) { return scenario; }
+
+int lcb_precision_class(const void *site, struct lock_class_key **key, const char **name);
+void lcb_precision_release(const void *site, struct lock_class_key *key, const char *name);
+EXPORT_SYMBOL_GPL(lcb_precision_class);
+EXPORT_SYMBOL_GPL(lcb_precision_release);

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The precision scenarios, one function each, each with its expected truth beside it (what
+//! the code could do, decided before any run). Locks are `ScenarioMutex`es whose class comes
+//! from the strategy under test, made at the sites below: each site is one position in this
+//! file (one `Location`, one `static_lock_class!()` key, one "file:line" name), as a lock
+//! constructor call at that line would have.
+
+use super::lock::nest;
+use super::{new_lock, two_locations, Expected, Scenario};
+use crate::glue;
+use crate::sites::{CallSite, CALL_SITES, COMPILED_SITES};
+use crate::strategy::{Class, Keys, StrategyOps};
+use core::mem::MaybeUninit;
+use kernel::bindings;
+use kernel::prelude::*;
+
+macro_rules! scenario_site {
+    () => {
+        CallSite {
+            loc: ::core::panic::Location::caller(),
+            key: ::kernel::static_lock_class!(),
+            name: ::core::concat!(::core::file!(), ":", ::core::line!(), "\0")
+                .as_ptr()
+                .cast(),
+            loc_name: ::core::concat!(
+                ::core::file!(),
+                ":",
+                ::core::line!(),
+                ":",
+                ::core::column!(),
+                "\0"
+            )
+            .as_ptr()
+            .cast(),
+        }
+    };
+}
+
+/// Where the "A" locks are created.
+static SITE_A: CallSite = scenario_site!();
+/// Where the "B" locks are created.
+static SITE_B: CallSite = scenario_site!();
+/// Where both the parent and the child of `same-site-nesting` are created.
+static SITE_NODE: CallSite = scenario_site!();
+
+/// Every scenario, in the order of the matrix.
+pub(crate) static SCENARIOS: [Scenario; 8] = [
+    ABBA_TWO_SITES,
+    ABBA_ACROSS_OBJECTS,
+    SAME_SITE_NESTING,
+    TWO_LOCATIONS,
+    RELOAD_BEFORE,
+    RELOAD_AFTER,
+    CLASS_LIMIT,
+    FALLBACK_NAME,
+];
+
+/// 1. A real inversion: the same two objects taken A then B, then B then A. One thread is
+/// enough; lockdep reports the possibility, two threads could deadlock.
+const ABBA_TWO_SITES: Scenario = Scenario {
+    name: "abba-two-sites",
+    expected: Expected::Circular,
+    exceeds_class_limit: false,
+    run: abba_two_sites,
+};
+
+fn abba_two_sites(s: &'static StrategyOps) -> Result<Option<usize>> {
+    let a = new_lock(s, "a", &SITE_A)?;
+    let b = new_lock(s, "b", &SITE_B)?;
+    nest(&a, &b);
+    nest(&b, &a);
+    Ok(None)
+}
+
+/// 2. The same code on different objects: a1 then b1, b2 then a2. These four cannot deadlock
+/// each other, but the same two paths run on a1 and b2 could: a class-level inversion, which
+/// is what lockdep is for (it reports before the unlucky pairing ever runs).
+const ABBA_ACROSS_OBJECTS: Scenario = Scenario {
+    name: "abba-across-objects",
+    expected: Expected::Circular,
+    exceeds_class_limit: false,
+    run: abba_across_objects,
+};
+
+fn abba_across_objects(s: &'static StrategyOps) -> Result<Option<usize>> {
+    let a1 = new_lock(s, "a1", &SITE_A)?;
+    let b1 = new_lock(s, "b1", &SITE_B)?;
+    let a2 = new_lock(s, "a2", &SITE_A)?;
+    let b2 = new_lock(s, "b2", &SITE_B)?;
+    nest(&a1, &b1);
+    nest(&b2, &a2);
+    Ok(None)
+}
+
+/// 3. Two objects from one site nested in a fixed order (parent then child), with no nesting
+/// annotation (`mutex_lock_nested`). Correct code: a report is a false one.
+const SAME_SITE_NESTING: Scenario = Scenario {
+    name: "same-site-nesting",
+    expected: Expected::Silent,
+    exceeds_class_limit: false,
+    run: same_site_nesting,
+};
+
+fn same_site_nesting(s: &'static StrategyOps) -> Result<Option<usize>> {
+    let parent = new_lock(s, "parent", &SITE_NODE)?;
+    let child = new_lock(s, "child", &SITE_NODE)?;
+    nest(&parent, &child);
+    Ok(None)
+}
+
+/// 4. One site, two `Location` objects: see two_locations.rs (its expectation is there). This
+/// module runs the first half; loading `lockclass_precision_peer` runs the second.
+const TWO_LOCATIONS: Scenario = Scenario {
+    name: "two-locations",
+    expected: Expected::Circular,
+    exceeds_class_limit: false,
+    run: two_locations_first_half,
+};
+
+fn two_locations_first_half(_: &'static StrategyOps) -> Result<Option<usize>> {
+    two_locations::first_half()?;
+    Ok(None)
+}
+
+/// 5. First half of an inversion (A then B); the module is then unloaded and loaded again
+/// with `reload-after`, which takes B then A. The first load's classes and their dependency
+/// went with it: a report, or any warning about freed or unregistered keys, is a false one.
+const RELOAD_BEFORE: Scenario = Scenario {
+    name: "reload-before",
+    expected: Expected::Silent,
+    exceeds_class_limit: false,
+    run: reload_before,
+};
+
+fn reload_before(s: &'static StrategyOps) -> Result<Option<usize>> {
+    let a = new_lock(s, "a", &SITE_A)?;
+    let b = new_lock(s, "b", &SITE_B)?;
+    nest(&a, &b);
+    Ok(None)
+}
+
+/// 5. (second load) B then A.
+const RELOAD_AFTER: Scenario = Scenario {
+    name: "reload-after",
+    expected: Expected::Silent,
+    exceeds_class_limit: false,
+    run: reload_after,
+};
+
+fn reload_after(s: &'static StrategyOps) -> Result<Option<usize>> {
+    let a = new_lock(s, "a", &SITE_A)?;
+    let b = new_lock(s, "b", &SITE_B)?;
+    nest(&b, &a);
+    Ok(None)
+}
+
+/// 6. Creates classes until lockdep runs out (MAX_LOCKDEP_KEYS, 8192 in 6.12, minus what the
+/// kernel already uses) or the strategy runs out of ways to make new ones: every compiled
+/// site once (a per-site strategy has no more); per-object keys kept alive, one new object
+/// each time (`dynamic`); with `leak_keys=1` (the RFC as posted), the table emptied after
+/// every pass over the sites as a module unload would, its keys left registered. Correct
+/// code: the ideal is no report and lockdep still on. The count is the number of classes
+/// created while lockdep was still on.
+const CLASS_LIMIT: Scenario = Scenario {
+    name: "class-limit",
+    expected: Expected::Silent,
+    exceeds_class_limit: true,
+    run: class_limit,
+};
+
+/// Passes over the sites with `leak_keys=1`: 16 x 1024 classes is twice lockdep's limit.
+const LEAK_PASSES: usize = 16;
+/// Live per-object classes at most: lockdep holds 8192 in all, so this always reaches it.
+const MAX_LIVE_OBJECTS: usize = 8192;
+
+fn class_limit(s: &'static StrategyOps) -> Result<Option<usize>> {
+    let mut created = 0usize;
+    if s.info.keys == Keys::PerObject {
+        // Keys only: a class lives as long as its key, whatever became of the lock.
+        let mut live: KVec<Class> = KVec::with_capacity(MAX_LIVE_OBJECTS, GFP_KERNEL)?;
+        while live.len() < MAX_LIVE_OBJECTS && glue::lockdep_enabled() {
+            let c = (s.class)(&CALL_SITES[live.len() % COMPILED_SITES]);
+            live.push(c, GFP_KERNEL)?;
+            acquire_once(c);
+            if glue::lockdep_enabled() {
+                created += 1;
+            }
+        }
+        pr_info!("precision class-limit live_objects={}\n", live.len());
+        for (i, c) in live.iter().enumerate() {
+            (s.release)(&CALL_SITES[i % COMPILED_SITES], *c);
+        }
+        return Ok(Some(created));
+    }
+    let passes = if crate::kernel_env::LEAK_KEYS.load(core::sync::atomic::Ordering::Relaxed) {
+        LEAK_PASSES
+    } else {
+        1
+    };
+    for pass in 0..passes {
+        if pass > 0 {
+            (s.reset)();
+        }
+        for site in CALL_SITES.iter() {
+            if !glue::lockdep_enabled() {
+                return Ok(Some(created));
+            }
+            let c = (s.class)(site);
+            acquire_once(c);
+            (s.release)(site, c);
+            if glue::lockdep_enabled() {
+                created += 1;
+            }
+        }
+        glue::cond_resched();
+    }
+    Ok(Some(created))
+}
+
+/// Initialises a mutex with `c` and takes it once: lockdep makes the class at the first
+/// acquire.
+fn acquire_once(c: Class) {
+    let mut m = MaybeUninit::<bindings::mutex>::zeroed();
+    // SAFETY: a local mutex nobody else sees, unlocked before it goes; the key is valid
+    // (static, or registered until released).
+    unsafe {
+        bindings::__mutex_init(m.as_mut_ptr(), c.name, c.key);
+        bindings::mutex_lock(m.as_mut_ptr());
+        bindings::mutex_unlock(m.as_mut_ptr());
+    }
+}
+
+/// 7. `abba-two-sites` with every allocation failing, so table strategies and `dynamic` fall
+/// back to the `Location` as a static key. Still a real inversion; the report should still
+/// name both sites (`file:line:column`).
+const FALLBACK_NAME: Scenario = Scenario {
+    name: "fallback-name",
+    expected: Expected::Circular,
+    exceeds_class_limit: false,
+    run: fallback_name,
+};
+
+fn fallback_name(s: &'static StrategyOps) -> Result<Option<usize>> {
+    glue::set_alloc_fail_every(1);
+    let locks = new_lock(s, "a", &SITE_A).and_then(|a| Ok((a, new_lock(s, "b", &SITE_B)?)));
+    glue::set_alloc_fail_every(0);
+    let (a, b) = locks?;
+    nest(&a, &b);
+    nest(&b, &a);
+    Ok(None)
+}

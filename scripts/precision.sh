@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# precision.sh: lockdep precision matrix. Boots one guest per scenario x strategy (lockdep
+# reports once per boot, then switches itself off), runs tests/guest/precision-cell.sh there,
+# classifies what lockdep said from the kernel log and writes a tidy CSV:
+#   scenario,strategy,expected,outcome,names_sites,source,note,count
+#
+# usage: precision.sh [options]
+#   --flavour F        kernel flavour: uml (User-Mode Linux, default when built) or lockdep (QEMU TCG)
+#   --kernel DIR --ko KO  use this kernel build and module (the peer module is taken from
+#                      beside KO) instead of building them for the flavour
+#   --scenarios LIST   comma list (default: all seven)
+#   --strategies LIST  comma list (default: every strategy but noop; class-limit and reload
+#                      also run mutex+leak_keys, the RFC as posted)
+#   --out CSV          default results/precision.csv
+#   --raw DIR          raw logs, default results/raw/precision
+#   --check FILE       compare each outcome with FILE (lines "scenario strategy outcome");
+#                      exit 1 if one differs or has no line there
+#
+# Outcomes: reported-circular, reported-recursive, reported-other (another lockdep report),
+# silent, lockdep-off (lockdep switched itself off, e.g. MAX_LOCKDEP_KEYS, without reporting
+# the scenario's locks). names_sites: yes (the report names each site as file:line:column),
+# line (file:line only), no (other names), na (no report).
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
+
+usage() { awk 'NR < 7 { next } !/^#/ || /shellcheck/ { exit } { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
+
+ALL_SCENARIOS=abba-two-sites,abba-across-objects,same-site-nesting,two-locations,reload,class-limit,fallback-name
+ALL_STRATEGIES=mutex,spinlock,rcu,location,macro,dynamic,cached
+flavour='' kdir='' ko='' scenarios=$ALL_SCENARIOS strategies='' out=$REPO/results/precision.csv raw=$REPO/results/raw/precision check=''
+while [ $# -gt 0 ]; do
+  case $1 in
+    --flavour|--kernel|--ko|--scenarios|--strategies|--out|--raw|--check) [ $# -ge 2 ] || usage ;;
+    -h|--help) usage ;;
+    *) echo "precision: unknown argument '$1'" >&2; usage ;;
+  esac
+  case $1 in
+    --flavour) flavour=$2 ;; --kernel) kdir=$2 ;; --ko) ko=$2 ;; --scenarios) scenarios=$2 ;; --strategies) strategies=$2 ;;
+    --out) out=$2 ;; --raw) raw=$2 ;; --check) check=$2 ;;
+  esac
+  shift 2
+done
+[ -z "$check" ] || [ -r "$check" ] || die "--check: cannot read $check"
+[ -z "$kdir" ] || [ -f "$kdir/.config" ] || die "--kernel $kdir: not a kernel build directory"
+[ -z "$kdir$ko" ] || { [ -n "$kdir" ] && [ -n "$ko" ]; } || die "--kernel and --ko go together"
+if [ -z "$flavour" ] && [ -n "$kdir" ]; then
+  if [ -f "$kdir/linux" ]; then flavour=uml; else flavour=lockdep; fi
+fi
+if [ -z "$flavour" ]; then
+  # User-Mode Linux when a build of it is cached (real CPU, a boot in seconds), else QEMU.
+  if compgen -G "$CACHE/kernel/uml-*/.lockclass-done" >/dev/null; then flavour=uml; else flavour=lockdep; fi
+fi
+case $flavour in uml*) source_name=guest-uml ;; *) source_name=guest-qemu-tcg ;; esac
+
+if [ -z "$kdir" ]; then
+  kdir=$("$REPO/scripts/build-kernel.sh" "$flavour" | tail -n1)
+  ko=$("$REPO/scripts/build-module.sh" "$flavour" | tail -n1)
+fi
+peer=$(dirname "$ko")/lockclass_precision_peer.ko
+[ -f "$peer" ] || die "no $peer: the module build did not make the two-locations peer module"
+mkdir -p "$raw" "$(dirname "$out")"
+# Private copies: another build of the module (tests, benchmarks) replaces the shared ones.
+mods=$(mktemp -d "${TMPDIR:-/tmp}/precision-ko.XXXXXX")
+cp "$ko" "$peer" "$mods/"
+ko=$mods/$(basename "$ko") peer=$mods/$(basename "$peer")
+
+# classify LOG: prints outcome, names_sites, count, expected, report names (\037-separated: fields may be empty).
+classify() {
+  LC_ALL=C awk '
+    function tail2(path,   n, p) { n = split(path, p, "/"); return n >= 2 ? p[n-1] "/" p[n] : path }
+    /lockclass_bench: precision start / {
+      for (i = 1; i <= NF; i++) if ($i ~ /^expected=/) { sub(/^expected=/, "", $i); expected = $i }
+      started = 1
+    }
+    /lockclass_bench: precision lock / {
+      for (i = 1; i <= NF; i++) if ($i ~ /^site=/) {
+        s = $i; sub(/^site=/, "", s)
+        # FILE:LINE:COLUMN -> the last two path parts with and without the column
+        col = s; sub(/:[0-9]+$/, "", col); line = col
+        site_full[tail2(s)] = 1; site_line[tail2(s)] = tail2(line)
+      }
+    }
+    /lockclass_bench: precision done / {
+      for (i = 1; i <= NF; i++) if ($i ~ /^count=/) { sub(/^count=/, "", $i); count = $i }
+    }
+    started && !kind && /WARNING: possible circular locking dependency detected/ { kind = "reported-circular"; inrep = 1 }
+    started && !kind && /WARNING: possible recursive locking detected/ { kind = "reported-recursive"; inrep = 1 }
+    started && !kind && /WARNING: (inconsistent lock state|possible irq lock inversion|.*-safe -> .*-unsafe lock order|bad unlock balance|held lock freed|Nested lock was not taken|chain_key collision|bad contention)|INFO: trying to register non-static key/ { kind = "reported-other"; inrep = 1 }
+    started && !kind && !off && /(MAX_LOCKDEP_[A-Z_]+|MAX_STACK_TRACE_ENTRIES|MAX_LOCK_DEPTH) too low/ { off = 1 }
+    inrep {
+      report = report "\n" $0
+      # class names: "(NAME){usage}-{a:b}"
+      line0 = $0
+      while (match(line0, /\([^(){}]+\)\{[^}]*\}-\{/)) {
+        nm = substr(line0, RSTART + 1, RLENGTH - 1); sub(/\)\{.*/, "", nm)
+        if (!(nm in seen)) { seen[nm] = 1; names = names (names ? "; " : "") nm }
+        line0 = substr(line0, RSTART + RLENGTH)
+      }
+      if (/<\/TASK>/) inrep = 0
+    }
+    END {
+      outcome = kind ? kind : (off ? "lockdep-off" : "silent")
+      if (!kind) ns = "na"
+      else {
+        ns = "yes"; nsites = 0
+        for (s in site_full) {
+          nsites++
+          if (index(report, s)) continue
+          l = site_line[s]; rest = report; found = 0
+          while ((k = index(rest, l)) > 0) {
+            c = substr(rest, k + length(l), 1)
+            if (c !~ /[0-9:]/) { found = 1; break }
+            rest = substr(rest, k + length(l))
+          }
+          if (found) { if (ns == "yes") ns = "line" } else ns = "no"
+        }
+        if (!nsites) ns = "no"
+      }
+      printf "%s\037%s\037%s\037%s\037%s\n", outcome, ns, count, expected, names
+    }' "$1"
+}
+
+csv_field() { # quotes a CSV field when it needs it
+  case $1 in *[,\"]*) printf '"%s"' "${1//\"/\"\"}" ;; *) printf '%s' "$1" ;; esac
+}
+
+tmp_csv=$(mktemp "${TMPDIR:-/tmp}/precision.XXXXXX")
+trap 'rm -rf "$tmp_csv" "$mods"' EXIT
+echo "scenario,strategy,expected,outcome,names_sites,source,note,count" >"$tmp_csv"
+mismatches=0 cells=0
+IFS=, read -r -a scenario_list <<<"$scenarios"
+for sc in "${scenario_list[@]}"; do
+  cell_strategies=${strategies:-$ALL_STRATEGIES}
+  case $sc in reload|class-limit) [ -n "$strategies" ] || cell_strategies+=,mutex+leak_keys ;; esac
+  IFS=, read -r -a strategy_list <<<"$cell_strategies"
+  for st in "${strategy_list[@]}"; do
+    cells=$((cells + 1))
+    log=$raw/$sc.$st.log
+    step "precision: $sc x $st ($source_name)"
+    guest_note=''
+    if ! "$REPO/scripts/run-guest.sh" --kernel "$kdir" --ko "$ko" --add "$peer" \
+         --script "$REPO/tests/guest/precision-cell.sh" --log "$log" --timeout 900 \
+         --cmdline "precision_scenario=$sc precision_strategy=$st" 2>"$raw/$sc.$st.verdict"; then
+      :
+    fi
+    IFS=$'\037' read -r outcome names_sites count expected names < <(classify "$log")
+    grep -q 'lockclass-guest: end rc=0' "$log" || guest_note="guest script failed: $(grep -a -o 'lockclass-guest: FAIL: .*' "$log" | head -n1)"
+    # Anything in the log besides the report this cell provoked is a problem of its own.
+    expect_args=()
+    case $outcome in
+      reported-circular) expect_args=(--expect 'possible circular locking dependency detected') ;;
+      reported-recursive) expect_args=(--expect 'possible recursive locking detected') ;;
+      lockdep-off) expect_args=(--expect 'too low!') ;;
+      reported-other) expect_args=(--expect 'WARNING: |INFO: trying to register non-static key') ;;
+    esac
+    if ! "$REPO/scripts/check-log.sh" "$log" "${expect_args[@]}" >"$raw/$sc.$st.check" 2>&1; then
+      guest_note="${guest_note:+$guest_note; }unexpected kernel report (see $sc.$st.check)"
+    fi
+    note=''
+    case $expected:$outcome in
+      reported-*:silent) note="missed" ;;
+      silent:reported-*) note="false report" ;;
+      reported-circular:reported-circular|reported-recursive:reported-recursive|silent:silent) ;;
+      *) note="differs from expected" ;;
+    esac
+    [ -z "$names" ] || note="${note:+$note; }report names: $names"
+    if [ "$sc" = class-limit ]; then
+      before=$(sed -n 's/.*lockclass-guest: lockdep lock-classes: \([0-9]*\).*/\1/p' "$log" | head -n1)
+      if [ "$outcome" = lockdep-off ]; then
+        note="${note:+$note; }lockdep switched off after $count classes from the module (lock-classes before: ${before:-?})"
+      elif [ -n "$count" ]; then
+        note="${note:+$note; }no cliff: every site (${count}) got a class, lockdep still on (lock-classes before: ${before:-?})"
+      fi
+    fi
+    case $st in *+leak_keys) note="${note:+$note; }leak_keys=1 (the RFC as posted)" ;; esac
+    [ -z "$guest_note" ] || note="${note:+$note; }$guest_note"
+    [ -n "$expected" ] || expected=unknown
+    printf '%s,%s,%s,%s,%s,%s,%s,%s\n' "$sc" "$st" "$expected" "$outcome" "$names_sites" \
+      "$source_name" "$(csv_field "$note")" "$count" >>"$tmp_csv"
+    echo "precision: $sc x $st: expected $expected, outcome $outcome, names_sites $names_sites${count:+, count $count}${guest_note:+ ($guest_note)}" >&2
+    if [ -n "$check" ]; then
+      want=$(awk -v s="$sc" -v t="$st" '$1 == s && $2 == t { print $3 }' "$check")
+      if [ "$want" != "$outcome" ] || [ -n "$guest_note" ]; then
+        mismatches=$((mismatches + 1))
+        echo "precision: FAIL: $sc x $st: outcome $outcome, committed expectation ${want:-none}${guest_note:+; $guest_note}" >&2
+      else
+        echo "precision: ok: $sc x $st: $outcome as expected" >&2
+      fi
+    fi
+  done
+done
+mv "$tmp_csv" "$out"
+rm -rf "$mods"
+trap - EXIT
+echo "precision: $cells cells written to $out" >&2
+[ "$mismatches" = 0 ] || { echo "precision: $mismatches cell(s) differ from $check" >&2; exit 1; }
