@@ -59,6 +59,7 @@ const STEADY: [f64; 6] = [1.0, 1.01, 0.99, 1.0, 1.02, 0.995];
 
 struct Out {
     report: String,
+    details: Vec<(String, String)>,
 }
 
 impl Out {
@@ -94,8 +95,10 @@ fn render(d: &Data, stats: Option<&[StatsRow]>, precision: Option<&[PrecisionRow
         plots: &[],
         plot_note: None,
     };
+    let r = render_markdown(&ds, &ex);
     Out {
-        report: render_markdown(&ds, &ex).report,
+        report: r.report,
+        details: r.details,
     }
 }
 
@@ -372,4 +375,35 @@ fn report_stays_small_and_honest() {
     ] {
         assert!(out.report.contains(label), "missing label {label}");
     }
+}
+
+#[test]
+fn host_instruction_counts_are_shown_beside_the_times() {
+    let mut d = keys();
+    for (st, instr) in [("location", 9.0), ("cached", 17.0)] {
+        let mut r = DataRow::basic("host", st, "lookup", 1, 64);
+        r.flavour = "-".into();
+        r.ns_per_op = 1.0;
+        r.ci_low = Some(0.9);
+        r.ci_high = Some(1.1);
+        r.instructions_per_op = Some(instr);
+        r.cores = Some(2);
+        d.0.push(r);
+    }
+    let out = render(&d, None, None);
+    assert!(
+        out.report.contains("**Instructions per host lookup** at 64 sites, counted rather than timed [user space]: `location` 9, `cached` 17."),
+        "{}",
+        out.report
+    );
+    assert!(out
+        .report
+        .contains("`host` had 2 cores, never more threads than that"));
+    let cached = &out
+        .details
+        .iter()
+        .find(|(n, _)| n == "cached.md")
+        .unwrap()
+        .1;
+    assert!(cached.contains(", 17 instr"), "{cached}");
 }

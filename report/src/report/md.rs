@@ -95,6 +95,9 @@ pub fn cell(s: Option<&Summary>) -> String {
             out.push_str(" (noisy)");
         }
     }
+    if let Some(i) = s.instructions {
+        out.push_str(&format!(", {i:.0} instr"));
+    }
     out
 }
 
