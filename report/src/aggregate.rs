@@ -71,6 +71,8 @@ pub struct Summary {
     pub gp_per_op: Option<f64>,
     /// Median instructions per operation, where counted (host export).
     pub instructions: Option<f64>,
+    /// Runs whose batch the module found too short for its clock.
+    pub short_runs: usize,
 }
 
 fn median_of(mut v: Vec<f64>) -> Option<f64> {
@@ -118,6 +120,7 @@ impl Summary {
             load_max,
             gp_per_op: median_of(rows.iter().filter_map(|r| r.gp_per_op).collect()),
             instructions: median_of(rows.iter().filter_map(|r| r.instructions_per_op).collect()),
+            short_runs: rows.iter().filter(|r| r.short_batch).count(),
         }
     }
 

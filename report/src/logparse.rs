@@ -298,6 +298,10 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                     load: Some(load.number.max(1)),
                     fail_alloc_every,
                     cores: load.cpus,
+                    short_batch: match rec.fields.get("short_batch") {
+                        Some(_) => rec.uint("short_batch")? > 0,
+                        None => false,
+                    },
                     gp_per_op: match rec.fields.get("gp_per_op") {
                         Some(_) => Some(rec.float("gp_per_op")?),
                         None => None,

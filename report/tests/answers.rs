@@ -407,3 +407,19 @@ fn host_instruction_counts_are_shown_beside_the_times() {
         .1;
     assert!(cached.contains(", 17 instr"), "{cached}");
 }
+
+#[test]
+fn figures_from_short_batches_say_so() {
+    let mut d = tables(150.0, 100.0);
+    for r in
+        d.0.iter_mut()
+            .filter(|r| r.strategy == "spinlock" && r.mode == "lookup")
+    {
+        r.short_batch = true;
+    }
+    let a = render(&d, None, None).answer(1).to_string();
+    assert!(
+        a.contains("100 ns [real CPU, UML; 18 of 18 runs shorter than the clock needs]"),
+        "{a}"
+    );
+}

@@ -95,6 +95,14 @@ fn grace_periods_per_op_are_kept() {
 }
 
 #[test]
+fn short_batches_are_marked() {
+    let p = parse_log(&load("", "", "short_batch=1", ["1.0", "2.0"]), &meta(1)).unwrap();
+    assert!(p.results.iter().all(|r| r.short_batch));
+    let p = parse_log(&load("", "", "", ["1.0", "2.0"]), &meta(1)).unwrap();
+    assert!(p.results.iter().all(|r| !r.short_batch));
+}
+
+#[test]
 fn end_of_test_failure_is_refused() {
     let ok = load("", "", "", ["1.0", "1.0"]) + "[ 2.0] lockclass_bench: End of test: SUCCESS\n";
     assert!(parse_log(&ok, &meta(1)).is_ok());

@@ -98,12 +98,21 @@ pub fn cell(s: Option<&Summary>) -> String {
     if let Some(i) = s.instructions {
         out.push_str(&format!(", {i:.0} instr"));
     }
+    if s.short_runs > 0 {
+        out.push_str(" (short batch)");
+    }
     out
 }
 
 /// A figure in a sentence: `106 ns [real CPU, UML]`, saying when its loads disagree.
 pub fn fig(s: &Summary, series: &Series) -> String {
     let mut tag = series.tag();
+    if s.short_runs > 0 {
+        tag.push_str(&format!(
+            "; {} of {} runs shorter than the clock needs",
+            s.short_runs, s.runs
+        ));
+    }
     if s.noisy() {
         tag.push_str(&format!(
             "; spread {} across {} loads, over {}",
@@ -117,7 +126,9 @@ pub fn fig(s: &Summary, series: &Series) -> String {
 
 /// A bare figure for lists where the tag is given once: `106 ns`, marked when noisy.
 pub fn fig_bare(s: &Summary) -> String {
-    if s.noisy() {
+    if s.short_runs > 0 {
+        format!("{} ns (short batch)", ns(s.median))
+    } else if s.noisy() {
         format!("{} ns (noisy)", ns(s.median))
     } else {
         format!("{} ns", ns(s.median))

@@ -21,7 +21,7 @@ pub use rows::{
 
 /// Tidy measurement rows, in the order `parse` writes them. The first fifteen are the
 /// original schema and required; the rest are optional.
-pub const DATA_HEADER: [&str; 21] = [
+pub const DATA_HEADER: [&str; 22] = [
     "source",
     "kernel",
     "flavour",
@@ -43,6 +43,7 @@ pub const DATA_HEADER: [&str; 21] = [
     "gp_per_op",
     "instructions_per_op",
     "cores",
+    "short_batch",
 ];
 const DATA_REQUIRED: usize = 15;
 

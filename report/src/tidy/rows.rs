@@ -36,6 +36,8 @@ pub struct DataRow {
     pub instructions_per_op: Option<f64>,
     /// Cores of the machine that ran the row (host export).
     pub cores: Option<u32>,
+    /// The module found the timed batch shorter than its clock needs for 1 % resolution.
+    pub short_batch: bool,
 }
 
 impl DataRow {
@@ -63,6 +65,7 @@ impl DataRow {
             gp_per_op: None,
             instructions_per_op: None,
             cores: None,
+            short_batch: false,
         }
     }
 }
@@ -160,6 +163,7 @@ pub(super) fn data_row(c: &Cells) -> Result<DataRow> {
         gp_per_op: c.opt_float("gp_per_op")?,
         instructions_per_op: c.opt_float("instructions_per_op")?,
         cores: c.opt_num("cores")?,
+        short_batch: c.opt_num::<u8>("short_batch")?.is_some_and(|v| v > 0),
     };
     if row.threads == 0 {
         bail!("column `threads` is 0");
@@ -252,6 +256,7 @@ pub fn write_data(out: impl Write, rows: &[DataRow]) -> Result<()> {
             &opt(r.gp_per_op),
             &opt(r.instructions_per_op),
             &opt(r.cores),
+            if r.short_batch { "1" } else { "" },
         ])?;
     }
     w.flush()?;
