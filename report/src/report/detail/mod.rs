@@ -26,6 +26,8 @@ struct Spec {
     title: &'static str,
     intro: &'static str,
     strategies: &'static [&'static str],
+    /// The modes its tables show.
+    modes: &'static [&'static str],
     /// `a / b` columns of medians.
     ratios: &'static [(&'static str, &'static str)],
     /// A part of its own after the tables.
@@ -38,6 +40,7 @@ const SPECS: [Spec; 6] = [
         title: "Question 1: mutex or spinlock around the table",
         intro: "The RFC guards each bucket with a kernel mutex, which rules out creating a lock in atomic context; on a hit the critical section is a short bucket scan. `rcu` reads the same table with no lock at all.",
         strategies: &["mutex", "spinlock", "rcu"],
+        modes: &TIMED_MODES,
         ratios: &[("mutex", "spinlock"), ("mutex", "rcu")],
         extra: None,
     },
@@ -46,6 +49,7 @@ const SPECS: [Spec; 6] = [
         title: "Question 2: the static `Location` as the key, with no table",
         intro: "The caller's `Location` as the key needs no lookup. Its costs are in precision (one site can be several `Location` objects; keys in module memory go away on unload): see [precision.md](precision.md).",
         strategies: &["location", "macro", "spinlock", "mutex"],
+        modes: &["lookup", "init", "acquire", "atomic"],
         ratios: &[("spinlock", "location"), ("mutex", "location")],
         extra: None,
     },
@@ -54,6 +58,7 @@ const SPECS: [Spec; 6] = [
         title: "Question 3: fallibility and the fallback key",
         intro: "Creating a class at run time allocates and can fail; the RFC then uses the `Location` address as a static key. `create` times a miss (allocate, name, register); the runs with an injected failure rate (`fail_alloc_every` > 0) time the fallback.",
         strategies: &["mutex", "spinlock", "rcu", "cached", "dynamic"],
+        modes: &["create", "init"],
         ratios: &[],
         extra: Some(fallback::extra),
     },
@@ -62,6 +67,7 @@ const SPECS: [Spec; 6] = [
         title: "Question 4: macro keys",
         intro: "`static_lock_class!()` gives one `static` key per expansion site: nothing to look up, nothing that can fail. `noop` is the harness with no work.",
         strategies: &["macro", "noop", "location", "cached", "mutex"],
+        modes: &["lookup", "create", "init", "acquire"],
         ratios: &[("macro", "noop"), ("cached", "macro"), ("mutex", "macro")],
         extra: None,
     },
@@ -70,6 +76,7 @@ const SPECS: [Spec; 6] = [
         title: "Question 5: scale with call sites, CPUs and memory",
         intro: "Lookup cost against distinct sites (bucket load), per-operation cost against concurrent threads, and table memory.",
         strategies: &[],
+        modes: &[],
         ratios: &[],
         extra: Some(scale::extra),
     },
@@ -78,6 +85,7 @@ const SPECS: [Spec; 6] = [
         title: "The `cached` strategy",
         intro: "`cached` puts a lock-free cache keyed by the `Location` object's address in front of the `rcu` table: a hit costs an address hash, a load and a compare; the first lookup of each `Location` goes to the table, so two objects of one site still share one class.",
         strategies: &["cached", "location", "rcu", "mutex"],
+        modes: &TIMED_MODES,
         ratios: &[("cached", "location"), ("mutex", "cached")],
         extra: None,
     },
@@ -129,7 +137,7 @@ fn spec_file(spec: &Spec, ds: &Dataset, ex: &Extras) -> String {
         }
         for s in series {
             md.para(format!("## {}", s.label()));
-            if !comparison_table(&mut md, ds, s, &TIMED_MODES, spec.strategies, spec.ratios) {
+            if !comparison_table(&mut md, ds, s, spec.modes, spec.strategies, spec.ratios) {
                 md.para("No data for these strategies in the timed modes.");
             }
         }
