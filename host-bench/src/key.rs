@@ -50,6 +50,11 @@ pub struct NamedKey {
     /// The key lockdep registers.
     pub key: LockClassKey,
     name: [u8; NAME_LEN],
+    /// Model checks only: created with the name and read by [`NamedKey::name`], so that loom
+    /// reports a reader that reaches the key without being ordered after its creation (the
+    /// name itself is plain memory, which loom does not track).
+    #[cfg(loom)]
+    written: loom::sync::atomic::AtomicUsize,
 }
 
 impl NamedKey {
@@ -61,6 +66,8 @@ impl NamedKey {
         Self {
             key: LockClassKey::new(),
             name,
+            #[cfg(loom)]
+            written: loom::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -72,6 +79,8 @@ impl NamedKey {
 
     /// The class name.
     pub fn name(&self) -> &str {
+        #[cfg(loom)]
+        self.written.load(loom::sync::atomic::Ordering::Relaxed);
         let len = self.name.iter().position(|&b| b == 0).unwrap_or(NAME_LEN);
         core::str::from_utf8(&self.name[..len]).unwrap_or("?")
     }

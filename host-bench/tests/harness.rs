@@ -19,7 +19,7 @@ fn few_sites_are_repeated_in_order() {
     for n in [1, 3, 16] {
         let pass = pass_sites(n);
         assert!(
-            pass.len() >= MIN_PASS && pass.len() % n == 0,
+            pass.len() >= MIN_PASS && pass.len().is_multiple_of(n),
             "{n}: {}",
             pass.len()
         );

@@ -1,17 +1,28 @@
 //! Model checks of the shared tables with the host's spinlock, every interleaving up to a
 //! preemption bound. Run with `RUSTFLAGS="--cfg loom" cargo test -p host-bench --release --test loom`.
+//!
+//! `weakened_orderings_are_caught` shows the models are strong enough: each Release or Acquire
+//! the tables rely on ([`SyncPoint`]) is weakened to Relaxed in turn, and the model named for
+//! it must then fail (a loom causality violation, a record seen before its contents, or a
+//! second record for one site).
 #![cfg(loom)]
 
 use core::panic::Location;
 use host_bench::call_sites::CALL_SITES;
 use host_bench::env::HostEnv;
+use host_bench::env::HostRecord;
+use host_bench::key::NamedKey;
 use host_bench::locks::SpinLock;
+use lockclass_core::atomic::{weaken, SyncPoint};
 use lockclass_core::cached::CachedTable;
-use lockclass_core::site::Site;
-use lockclass_core::table::Table;
+use lockclass_core::site::{addr_hash, Site};
+use lockclass_core::table::{Bucket, Record, Table, TableEnv};
 use loom::model::Builder;
+use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::sync::Arc;
 use loom::thread;
+use std::panic::{self, AssertUnwindSafe};
+use std::ptr::NonNull;
 
 /// Buckets of the model tables: two, so that two sites can share one.
 const N: usize = 2;
@@ -32,6 +43,11 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
 
 fn site(i: usize) -> &'static Location<'static> {
     CALL_SITES[i].loc
+}
+
+/// The class name a record for `loc` carries.
+fn name_of(loc: &'static Location<'static>) -> String {
+    NamedKey::new(&Site::of(loc)).name().to_owned()
 }
 
 /// Two call sites whose hashes pick the same bucket of an `N`-bucket table.
@@ -60,6 +76,7 @@ fn one_site_two_threads(first_lockfree: bool, second_lockfree: bool) {
             };
             let r = r.expect("allocation");
             assert_eq!(r.site, Site::of(loc));
+            assert_eq!(r.key.name(), name_of(loc));
             r as *const _ as usize
         };
         let t2 = t.clone();
@@ -73,22 +90,18 @@ fn one_site_two_threads(first_lockfree: bool, second_lockfree: bool) {
     });
 }
 
-#[test]
 fn locked_insert_race() {
     one_site_two_threads(false, false);
 }
 
-#[test]
 fn lockfree_insert_race() {
     one_site_two_threads(true, true);
 }
 
-#[test]
 fn lockfree_reader_against_locked_inserter() {
     one_site_two_threads(false, true);
 }
 
-#[test]
 fn two_sites_one_bucket() {
     model(|| {
         let (a, b) = colliding_sites();
@@ -97,6 +110,7 @@ fn two_sites_one_bucket() {
         let other = thread::spawn(move || {
             let r = t2.lookup_lockfree(b).expect("allocation");
             assert_eq!(r.site, Site::of(b));
+            assert_eq!(r.key.name(), name_of(b));
             r as *const _ as usize
         });
         let ra = t.lookup_locked(a).expect("allocation") as *const _ as usize;
@@ -110,7 +124,6 @@ fn two_sites_one_bucket() {
     });
 }
 
-#[test]
 fn cached_two_locations_one_class() {
     model(|| {
         struct Local;
@@ -130,16 +143,221 @@ fn cached_two_locations_one_class() {
     });
 }
 
-#[test]
 fn cached_one_location_two_threads() {
     model(|| {
         let loc = site(0);
         let t = Arc::new(CachedTable::<HostEnv<SpinLock>, N, C>::new(HostEnv::new()));
         let t2 = t.clone();
-        let other = thread::spawn(move || t2.lookup(loc).expect("allocation") as *const _ as usize);
-        let mine = t.lookup(loc).expect("allocation") as *const _ as usize;
+        let lookup = move |t: &CachedTable<HostEnv<SpinLock>, N, C>| {
+            let r = t.lookup(loc).expect("allocation");
+            assert_eq!(r.key.name(), name_of(loc));
+            r as *const _ as usize
+        };
+        let other = thread::spawn(move || lookup(&t2));
+        let mine = lookup(&t);
         assert_eq!(mine, other.join().unwrap());
         assert_eq!(t.stats().records, 1);
         assert_eq!(t.lookup(loc).unwrap() as *const _ as usize, mine);
     });
+}
+
+/// The host environment, except that its second bucket allocation fails.
+struct SecondBucketFails {
+    host: HostEnv<SpinLock>,
+    buckets: AtomicUsize,
+}
+
+// SAFETY: forwards to `HostEnv`, whose allocations are valid until freed; a failed allocation
+// returns `None`, which the contract allows.
+unsafe impl TableEnv for SecondBucketFails {
+    type Lock = SpinLock;
+    type Key = NamedKey;
+
+    fn alloc_bucket(&self) -> Option<NonNull<Bucket<SpinLock, NamedKey>>> {
+        if self.buckets.fetch_add(1, Ordering::Relaxed) == 1 {
+            return None;
+        }
+        self.host.alloc_bucket()
+    }
+
+    unsafe fn free_bucket(&self, b: NonNull<Bucket<SpinLock, NamedKey>>) {
+        // SAFETY: forwarded (caller), and every bucket came from `self.host`.
+        unsafe { self.host.free_bucket(b) }
+    }
+
+    fn alloc_record(&self, site: Site, hash: u64) -> Option<NonNull<HostRecord>> {
+        self.host.alloc_record(site, hash)
+    }
+
+    fn register(&self, rec: &Record<NamedKey>) {
+        self.host.register(rec)
+    }
+
+    unsafe fn free_record(&self, rec: NonNull<HostRecord>, registered: bool) {
+        // SAFETY: forwarded (caller).
+        unsafe { self.host.free_record(rec, registered) }
+    }
+}
+
+/// Two threads look up one fresh site; the second bucket allocation fails, so one thread
+/// either uses the bucket the other published meanwhile or falls back.
+fn bucket_alloc_failure() {
+    model(|| {
+        let env = SecondBucketFails {
+            host: HostEnv::new(),
+            buckets: AtomicUsize::new(0),
+        };
+        let t = Arc::new(Table::<SecondBucketFails, N>::new(env));
+        let loc = site(0);
+        let t2 = t.clone();
+        let lookup = move |t: &Table<SecondBucketFails, N>| {
+            t.lookup_lockfree(loc).ok().map(|r| {
+                assert_eq!(r.site, Site::of(loc));
+                assert_eq!(r.key.name(), name_of(loc));
+                r as *const _ as usize
+            })
+        };
+        let other = thread::spawn(move || lookup(&t2));
+        let mine = lookup(&t);
+        let theirs = other.join().unwrap();
+        assert!(
+            mine.is_some() || theirs.is_some(),
+            "one allocation succeeded"
+        );
+        if let (Some(a), Some(b)) = (mine, theirs) {
+            assert_eq!(a, b);
+        }
+        assert_eq!(t.stats().records, 1);
+    });
+}
+
+/// Two call sites whose addresses share a home slot in a `C`-slot address cache.
+fn colliding_in_cache() -> (&'static Location<'static>, &'static Location<'static>) {
+    let home =
+        |loc: &'static Location<'static>| addr_hash(loc as *const _ as usize, C.trailing_zeros());
+    let a = site(0);
+    let b = CALL_SITES[1..]
+        .iter()
+        .map(|s| s.loc)
+        .find(|&l| home(l) == home(a))
+        .expect("C slots, more than C sites");
+    (a, b)
+}
+
+/// One address is cached; another with the same home slot is looked up by two threads at
+/// once, so it goes to the next slot while the other thread probes for it.
+fn cached_probe_race() {
+    model(|| {
+        let (first, second) = colliding_in_cache();
+        let t = Arc::new(CachedTable::<HostEnv<SpinLock>, N, C>::new(HostEnv::new()));
+        let a = t.lookup(first).expect("allocation") as *const _ as usize;
+        let t2 = t.clone();
+        let lookup = move |t: &CachedTable<HostEnv<SpinLock>, N, C>| {
+            let r = t.lookup(second).expect("allocation");
+            assert_eq!(r.key.name(), name_of(second));
+            r as *const _ as usize
+        };
+        let other = thread::spawn(move || lookup(&t2));
+        let mine = lookup(&t);
+        assert_eq!(mine, other.join().unwrap());
+        assert_ne!(mine, a);
+        assert_eq!(t.stats().records, 2);
+    });
+}
+
+#[test]
+fn locked_insert_race_is_correct() {
+    locked_insert_race();
+}
+
+#[test]
+fn lockfree_insert_race_is_correct() {
+    lockfree_insert_race();
+}
+
+#[test]
+fn lockfree_reader_against_locked_inserter_is_correct() {
+    lockfree_reader_against_locked_inserter();
+}
+
+#[test]
+fn two_sites_one_bucket_is_correct() {
+    two_sites_one_bucket();
+}
+
+#[test]
+fn bucket_alloc_failure_is_correct() {
+    bucket_alloc_failure();
+}
+
+#[test]
+fn cached_two_locations_one_class_is_correct() {
+    cached_two_locations_one_class();
+}
+
+#[test]
+fn cached_one_location_two_threads_is_correct() {
+    cached_one_location_two_threads();
+}
+
+#[test]
+fn cached_probe_race_is_correct() {
+    cached_probe_race();
+}
+
+/// Every ordering the tables rely on.
+const SYNC_POINTS: [SyncPoint; 11] = [
+    SyncPoint::BucketPublish,
+    SyncPoint::BucketLoad,
+    SyncPoint::BucketRaceLost,
+    SyncPoint::BucketAllocFailed,
+    SyncPoint::HeadPublish,
+    SyncPoint::HeadLoad,
+    SyncPoint::CachePublish,
+    SyncPoint::CacheLoadHome,
+    SyncPoint::CacheLoadProbe,
+    SyncPoint::LockAcquire,
+    SyncPoint::LockRelease,
+];
+
+/// The model that must fail when `point` is weakened to Relaxed, and what it then sees. The
+/// match is exhaustive: a new ordering needs a model here.
+fn catching_model(point: SyncPoint) -> (&'static str, fn()) {
+    match point {
+        // The loser of the bucket race, or a later thread, uses a bucket whose creation it is
+        // not ordered after: loom reports a causality violation on its lock or head.
+        SyncPoint::BucketPublish | SyncPoint::BucketLoad | SyncPoint::BucketRaceLost => {
+            ("locked_insert_race", locked_insert_race)
+        }
+        SyncPoint::BucketAllocFailed => ("bucket_alloc_failure", bucket_alloc_failure),
+        // The lock-free reader reaches a record it is not ordered after: causality violation
+        // on the record's `next`.
+        SyncPoint::HeadPublish | SyncPoint::HeadLoad => (
+            "lockfree_reader_against_locked_inserter",
+            lockfree_reader_against_locked_inserter,
+        ),
+        // A hit reads the address but not the record word stored before it: null record.
+        SyncPoint::CachePublish | SyncPoint::CacheLoadHome => (
+            "cached_one_location_two_threads",
+            cached_one_location_two_threads,
+        ),
+        SyncPoint::CacheLoadProbe => ("cached_probe_race", cached_probe_race),
+        // The second lock holder misses the first one's record: two records for one site.
+        SyncPoint::LockAcquire | SyncPoint::LockRelease => {
+            ("locked_insert_race", locked_insert_race)
+        }
+    }
+}
+
+#[test]
+fn weakened_orderings_are_caught() {
+    for point in SYNC_POINTS {
+        let (name, check) = catching_model(point);
+        eprintln!("weakening {point:?} to Relaxed: {name} must fail");
+        let failed = panic::catch_unwind(AssertUnwindSafe(|| weaken(point, check))).is_err();
+        assert!(
+            failed,
+            "{point:?} weakened to Relaxed, and {name} still passes"
+        );
+    }
 }

@@ -1,4 +1,7 @@
-//! Many threads racing to create the same fresh classes end with exactly one class per site.
+//! Many threads racing to create the same fresh classes end with exactly one class per site,
+//! and the races the tables are written for did happen: concurrent first inserts of one site
+//! (a loser frees its record), of one bucket (a loser frees its bucket) and, for `cached`, of
+//! one address into the address cache.
 #![cfg(not(loom))]
 
 use host_bench::call_sites::CALL_SITES;
@@ -17,7 +20,9 @@ const ROUNDS: usize = 256;
 /// all of them); the last round takes every site.
 const WINDOW: usize = 16;
 
-fn race<S: Strategy>() {
+/// Races seen over all rounds: (records, buckets, cache entries) a loser gave up.
+fn race<S: Strategy>() -> (usize, usize, usize) {
+    let mut seen_races = (0, 0, 0);
     for round in 0..=ROUNDS {
         let sites = if round == ROUNDS {
             &CALL_SITES[..]
@@ -64,25 +69,52 @@ fn race<S: Strategy>() {
         // A thread loses at most one race per site.
         assert!(stats.lost_races <= (THREADS - 1) * sites.len());
         assert_eq!(s.fallbacks(), 0);
+        seen_races.0 += stats.lost_races;
+        seen_races.1 += stats.bucket_races;
+        seen_races.2 += stats.cache_races;
     }
+    eprintln!(
+        "{}: lost record races {}, bucket races {}, cache races {} over {} rounds",
+        S::NAME,
+        seen_races.0,
+        seen_races.1,
+        seen_races.2,
+        ROUNDS + 1
+    );
+    seen_races
+}
+
+/// The record and bucket races happened at least once (else the test proved nothing about
+/// them).
+fn table_races_happened((records, buckets, _): (usize, usize, usize)) {
+    assert!(records > 0, "no two threads ever inserted one site at once");
+    assert!(
+        buckets > 0,
+        "no two threads ever published one bucket at once"
+    );
 }
 
 #[test]
 fn mutex_races_end_with_one_class_per_site() {
-    race::<MutexTable>();
+    table_races_happened(race::<MutexTable>());
 }
 
 #[test]
 fn spinlock_races_end_with_one_class_per_site() {
-    race::<SpinlockTable>();
+    table_races_happened(race::<SpinlockTable>());
 }
 
 #[test]
 fn rcu_races_end_with_one_class_per_site() {
-    race::<RcuTable>();
+    table_races_happened(race::<RcuTable>());
 }
 
 #[test]
 fn cached_races_end_with_one_class_per_site() {
-    race::<AddrCachedTable>();
+    let races = race::<AddrCachedTable>();
+    table_races_happened(races);
+    assert!(
+        races.2 > 0,
+        "no two threads ever cached one address at once"
+    );
 }

@@ -30,7 +30,7 @@
 //! table has one record per site). So an address is in at most one slot, always with its own
 //! record.
 
-use super::atomic::{order, AtomicPtr, Ordering, SyncPoint};
+use super::atomic::{order, AtomicPtr, AtomicUsize, Ordering, SyncPoint};
 use super::site::addr_hash;
 use core::panic::Location;
 use core::ptr::{self, NonNull};
@@ -57,6 +57,9 @@ fn claimed(loc: *mut Location<'static>) -> *mut Location<'static> {
 /// keeps alive until `reset`.
 pub struct AddrCache<R, const N: usize = CACHE_SLOTS> {
     slots: [Slot<R>; N],
+    /// Inserts that found their address claimed by a racing insert (the stress tests check
+    /// that the race they are for happened).
+    races: AtomicUsize,
 }
 
 // SAFETY: only atomics; the `R`s pointed to are shared across threads, hence `R: Sync`.
@@ -79,6 +82,7 @@ impl<R, const N: usize> AddrCache<R, N> {
                     rec: AtomicPtr::new(ptr::null_mut()),
                 }
             }; N],
+            races: AtomicUsize::new(0),
         }
     }
 
@@ -91,6 +95,7 @@ impl<R, const N: usize> AddrCache<R, N> {
                 loc: AtomicPtr::new(ptr::null_mut()),
                 rec: AtomicPtr::new(ptr::null_mut()),
             }),
+            races: AtomicUsize::new(0),
         }
     }
 
@@ -205,7 +210,10 @@ impl<R, const N: usize> AddrCache<R, N> {
                     return true;
                 }
                 // Another inserter has (or is caching) this address, with the same record.
-                Err(other) if other == want || other == claimed(want) => return true,
+                Err(other) if other == want || other == claimed(want) => {
+                    self.races.fetch_add(1, Ordering::Relaxed);
+                    return true;
+                }
                 Err(_) => i = (i + 1) & (N - 1),
             }
         }
@@ -222,6 +230,12 @@ impl<R, const N: usize> AddrCache<R, N> {
             s.loc.store(ptr::null_mut(), Ordering::Relaxed);
             s.rec.store(ptr::null_mut(), Ordering::Relaxed);
         }
+        self.races.store(0, Ordering::Relaxed);
+    }
+
+    /// Inserts so far that found their address already claimed by another insert.
+    pub fn races(&self) -> usize {
+        self.races.load(Ordering::Relaxed)
     }
 
     /// Bytes the cache occupies.

@@ -80,6 +80,7 @@ impl<E: TableEnv, const N: usize, const C: usize> CachedTable<E, N, C> {
     pub fn stats(&self) -> TableStats {
         let mut s = self.table.stats();
         s.bytes += self.cache.bytes();
+        s.cache_races = self.cache.races();
         s
     }
 

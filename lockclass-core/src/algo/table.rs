@@ -171,6 +171,11 @@ pub struct TableStats {
     pub records: usize,
     /// Misses that lost a race and freed their unregistered record.
     pub lost_races: usize,
+    /// Bucket allocations that lost the race to publish a bucket and were freed.
+    pub bucket_races: usize,
+    /// Address-cache inserts that found their address already claimed by a racing insert
+    /// (`cached` only).
+    pub cache_races: usize,
     /// Bytes: the table itself, plus its buckets and records.
     pub bytes: usize,
 }
@@ -182,6 +187,7 @@ pub struct Table<E: TableEnv, const N: usize = BUCKETS> {
     nbuckets: AtomicUsize,
     nrecords: AtomicUsize,
     lost_races: AtomicUsize,
+    bucket_races: AtomicUsize,
 }
 
 // SAFETY: all shared state is atomics or behind the bucket locks, which are themselves shared
@@ -213,6 +219,7 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
             nbuckets: AtomicUsize::new(0),
             nrecords: AtomicUsize::new(0),
             lost_races: AtomicUsize::new(0),
+            bucket_races: AtomicUsize::new(0),
         }
     }
 
@@ -226,6 +233,7 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
             nbuckets: AtomicUsize::new(0),
             nrecords: AtomicUsize::new(0),
             lost_races: AtomicUsize::new(0),
+            bucket_races: AtomicUsize::new(0),
         }
     }
 
@@ -274,6 +282,7 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
                 Ok(unsafe { new.as_ref() })
             }
             Err(winner) => {
+                self.bucket_races.fetch_add(1, Ordering::Relaxed);
                 // SAFETY: `new` was never published.
                 unsafe { self.env.free_bucket(new) };
                 // SAFETY: `winner` is non-null (the exchange failed) and published.
@@ -366,6 +375,8 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
             buckets,
             records,
             lost_races: self.lost_races.load(Ordering::Relaxed),
+            bucket_races: self.bucket_races.load(Ordering::Relaxed),
+            cache_races: 0,
             bytes: core::mem::size_of::<Self>()
                 + buckets * core::mem::size_of::<Bucket<E::Lock, E::Key>>()
                 + records * core::mem::size_of::<Record<E::Key>>(),
@@ -397,6 +408,7 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         self.nbuckets.store(0, Ordering::Relaxed);
         self.nrecords.store(0, Ordering::Relaxed);
         self.lost_races.store(0, Ordering::Relaxed);
+        self.bucket_races.store(0, Ordering::Relaxed);
     }
 }
 
