@@ -206,6 +206,10 @@ fn precision_and_calibration_inputs_are_rendered() {
     assert!(o.status.success(), "{}", stderr(&o));
     let report = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
     assert!(report.contains("1/2 as expected; missed `abba-across-objects`"));
+    // The matrix is in REPORT.md too, one row per strategy.
+    let section = &report[report.find("## Lockdep precision").unwrap()..];
+    assert!(section.contains("| dynamic | no row | MISSED"), "{section}");
+    assert!(detail_contains(&out, "one class per lock object"));
     assert!(report.contains("a raw spinlock lock+unlock 45.0 ns (`lock`, 2 runs)"));
     // The preemption model comes from runs.csv when it says.
     assert!(
@@ -227,5 +231,12 @@ fn precision_and_calibration_inputs_are_rendered() {
     let report = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
     assert!(report.contains("no refscale rows in this data (no calibration CSV)"));
     assert!(report.contains("(no precision CSV)"));
+    assert!(report.contains("## Lockdep precision\n\nNot measured: no precision CSV was given"));
     assert!(report.contains("`guest-icount-lockdep` PREEMPT, SMP"));
+}
+
+fn detail_contains(out: &std::path::Path, text: &str) -> bool {
+    std::fs::read_to_string(out.join("detail/precision.md"))
+        .unwrap()
+        .contains(text)
 }

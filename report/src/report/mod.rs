@@ -73,6 +73,11 @@ pub fn render_markdown(ds: &Dataset, ex: &Extras) -> Rendered {
     answers_section(&mut md, b.as_ref(), ds, ex);
     recommend::recommendation(&mut md, b.as_ref(), ds, ex);
     summary::summary(&mut md, b.as_ref(), ex);
+    precision::section(
+        &mut md,
+        ex.precision.as_ref().map(|(_, r)| *r),
+        ex.precision.as_ref().map(|(n, _)| n.as_str()),
+    );
     context::context(&mut md, b.as_ref(), ds, ex);
     links(&mut md, ex);
     Rendered {

@@ -142,17 +142,37 @@ pub fn describe(r: &PrecisionRow) -> String {
     )
 }
 
-/// The detail file: the matrix, class-limit counts, and per strategy what it costs a reader.
-pub fn detail(md: &mut Md, rows: Option<&[PrecisionRow]>, input: Option<&str>) {
-    md.para("# Lockdep precision");
+/// What a strategy's class stands for: the granularity lockdep reasons with.
+fn granularity(strategy: &str) -> &'static str {
+    match strategy {
+        "mutex" | "spinlock" | "rcu" | "cached" => {
+            "one class per source site (file, line, column), found in a table"
+        }
+        "macro" => "one class per macro expansion site, a static key",
+        "location" => {
+            "one class per `Location` object: a site compiled into two crates is two classes"
+        }
+        "dynamic" => "one class per lock object, registered and unregistered with it",
+        s if s.contains("leak_keys") => "the RFC as posted: per-site classes never unregistered",
+        _ => "not described",
+    }
+}
+
+/// The REPORT.md section: the strategy x scenario matrix, linked to the detail file.
+pub fn section(md: &mut Md, rows: Option<&[PrecisionRow]>, input: Option<&str>) {
+    md.para("## Lockdep precision");
     let Some(rows) = rows else {
-        md.para("No data: no precision CSV was given (`--precision`), so what each strategy's classes let lockdep see is not measured in this report.");
+        md.para("Not measured: no precision CSV was given (`--precision`), so what each strategy's classes let lockdep see is not in this report.");
         return;
     };
     md.para(format!(
-        "From `{}`: one fresh boot per scenario x strategy; each cell compares lockdep's outcome with the expectation written down before the run. A cell reads caught / quiet (correct) / reported otherwise / MISSED / FALSE REPORT / lockdep off; `names sites` says whether the splat named both source sites (`yes`: file:line:column, `line`: file:line only, `no`: a generic name).",
+        "From `{}`: one fresh boot per scenario x strategy, lockdep's outcome against the expectation written down before the run (caught / quiet (correct) / reported otherwise / MISSED / FALSE REPORT / lockdep off). Per strategy, what its granularity costs a reader of a splat: [detail/precision.md](detail/precision.md).",
         input.unwrap_or("precision.csv")
     ));
+    matrix(md, rows);
+}
+
+fn matrix(md: &mut Md, rows: &[PrecisionRow]) {
     let scenarios: Vec<String> =
         rows.iter()
             .map(|r| r.scenario.clone())
@@ -187,6 +207,22 @@ pub fn detail(md: &mut Md, rows: Option<&[PrecisionRow]>, input: Option<&str>) {
         })
         .collect();
     md.table(&header, &table);
+}
+
+/// The detail file: the matrix, class-limit counts, and per strategy what it costs a reader.
+pub fn detail(md: &mut Md, rows: Option<&[PrecisionRow]>, input: Option<&str>) {
+    md.para("# Lockdep precision");
+    let Some(rows) = rows else {
+        md.para("No data: no precision CSV was given (`--precision`), so what each strategy's classes let lockdep see is not measured in this report.");
+        return;
+    };
+    md.para(format!(
+        "From `{}`: one fresh boot per scenario x strategy; each cell compares lockdep's outcome with the expectation written down before the run. A cell reads caught / quiet (correct) / reported otherwise / MISSED / FALSE REPORT / lockdep off; `names sites` says whether the splat named both source sites (`yes`: file:line:column, `line`: file:line only, `no`: a generic name).",
+        input.unwrap_or("precision.csv")
+    ));
+    matrix(md, rows);
+    let strategies: BTreeSet<(usize, String)> =
+        rows.iter().map(|r| strategy_rank(&r.strategy)).collect();
     md.para("## Per strategy");
     for (_, st) in &strategies {
         let dev: Vec<String> = deviations(rows, st)
@@ -197,7 +233,11 @@ pub fn detail(md: &mut Md, rows: Option<&[PrecisionRow]>, input: Option<&str>) {
             .filter(|r| !r.note.is_empty())
             .map(|r| format!("`{}`: {}", r.scenario, r.note))
             .collect();
-        let mut line = format!("- `{st}`: {}", summary_cell(Some(rows), st));
+        let mut line = format!(
+            "- `{st}` ({}): {}",
+            granularity(st),
+            summary_cell(Some(rows), st)
+        );
         if dev.is_empty() {
             line.push_str("; every outcome as expected");
         } else {
