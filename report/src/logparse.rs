@@ -14,7 +14,8 @@
 //! else from its `start` line, else from the guest script's `insmod ... fail_alloc_every=N`
 //! line before it, else it is zero. The guest script's `calibration` lines (the kernel's
 //! refscale, run in the same boot) become calibration rows, and an `End of test: FAILURE`
-//! line fails the parse.
+//! line fails the parse, as does a result line saying lockdep went off (`lockdep=0`) on a
+//! lockdep kernel.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -281,6 +282,11 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
             }
             "result" => {
                 let run = rec.uint("run")?;
+                // A figure from a lockdep kernel whose lockdep went off meanwhile would not
+                // measure lockdep: refuse it rather than report it.
+                if meta.flavour != "plain" && rec.fields.get("lockdep") == Some(&"0") {
+                    bail!("line {line_no}: lockdep was off during this run (`lockdep=0` on a result line of a lockdep kernel): the log does not measure lockdep");
+                }
                 let fail_alloc_every = match rec.fields.get("fail_alloc_every") {
                     Some(_) => rec.uint("fail_alloc_every")?,
                     None => load.fail_alloc_every,

@@ -423,3 +423,35 @@ fn figures_from_short_batches_say_so() {
         "{a}"
     );
 }
+
+#[test]
+fn macro_key_answer_follows_the_init_figures() {
+    let d = Data::new()
+        .uml("macro", "init", 50.0)
+        .uml("location", "init", 52.0)
+        .uml("cached", "init", 75.0);
+    let a = render(&d, None, None).answer(4).to_string();
+    assert!(a.contains("The cheapest lock init measured"), "{a}");
+    assert!(a.contains("a lock init with a macro key costs 50.0 ns [real CPU, UML], against `location` 52.0 ns [real CPU, UML] and `cached` 75.0 ns [real CPU, UML]"), "{a}");
+
+    let d = Data::new()
+        .uml("macro", "init", 50.0)
+        .uml("location", "init", 40.0);
+    let a = render(&d, None, None).answer(4).to_string();
+    assert!(
+        a.contains("Not the cheapest init measured (`location` is 1.25x faster)"),
+        "{a}"
+    );
+
+    let d = Data::new()
+        .cell(
+            "guest-uml",
+            "macro",
+            "init",
+            50.0,
+            &[1.0, 2.0, 1.0, 1.0, 1.0, 1.0],
+        )
+        .uml("location", "init", 40.0);
+    let a = render(&d, None, None).answer(4).to_string();
+    assert!(a.contains("is not decided by this data"), "{a}");
+}

@@ -95,6 +95,14 @@ fn grace_periods_per_op_are_kept() {
 }
 
 #[test]
+fn a_run_with_lockdep_off_is_refused() {
+    let p = parse_log(&load("", "", "lockdep=1", ["1.0", "2.0"]), &meta(1));
+    assert!(p.is_ok());
+    let e = parse_log(&load("", "", "lockdep=0", ["1.0", "2.0"]), &meta(1)).unwrap_err();
+    assert!(format!("{e:#}").contains("lockdep was off"), "{e:#}");
+}
+
+#[test]
 fn short_batches_are_marked() {
     let p = parse_log(&load("", "", "short_batch=1", ["1.0", "2.0"]), &meta(1)).unwrap();
     assert!(p.results.iter().all(|r| r.short_batch));

@@ -150,7 +150,9 @@ pub fn q2(b: Option<&Basis>, ex: &Extras) -> String {
         let speed = match v {
             Verdict::Faster(_) | Verdict::Same => "As cheap as a macro key".to_string(),
             Verdict::Slower(r) => format!("{r:.2}x a macro key's cost"),
-            Verdict::Noisy => "Its speed against a macro key is not decided by this data".into(),
+            Verdict::Noisy => {
+                "Not decided against a macro key by this data (its loads disagree)".into()
+            }
         };
         let missed = ex.precision.as_ref().is_some_and(|(_, rows)| {
             precision::deviations(rows, "location")
@@ -196,7 +198,7 @@ pub fn q4(b: Option<&Basis>) -> String {
             .filter_map(|o| b.pair("init", "macro", o).map(|(_, y, _)| (o, y)))
             .map(|(o, y)| format!("`{o}` {}", fig(y, b.series)))
             .collect();
-        let cheapest =
+        let verdicts: Vec<(String, Verdict)> =
             b.ds.strategies(b.series, "init")
                 .into_iter()
                 .filter(|s| s != "noop" && s != "macro")
@@ -204,14 +206,20 @@ pub fn q4(b: Option<&Basis>) -> String {
                     b.pair("init", "macro", &s)
                         .map(|(m, y, _)| (s, compare(m, y)))
                 })
-                .find(|(_, v)| matches!(v, Verdict::Slower(_)));
-        let lead = match &cheapest {
-            None => "Nothing measurable beyond the lock's own init, and nothing that can fail:"
-                .to_string(),
-            Some((s, Verdict::Slower(r))) => {
+                .collect();
+        let faster = verdicts.iter().find_map(|(s, v)| match v {
+            Verdict::Slower(r) => Some((s, *r)),
+            _ => None,
+        });
+        let lead = match faster {
+            Some((s, r)) => {
                 format!("Not the cheapest init measured (`{s}` is {r:.2}x faster), but infallible:")
             }
-            Some(_) => unreachable!("filtered to slower"),
+            None if verdicts.iter().any(|(_, v)| *v == Verdict::Noisy) => {
+                "Whether it is the cheapest lock init is not decided by this data (loads disagree); nothing can fail:".to_string()
+            }
+            None => "The cheapest lock init measured (or within the noise of it), and nothing can fail:"
+                .to_string(),
         };
         let mut out = format!(
             "{lead} a lock init with a macro key costs {}, against {}.",

@@ -173,7 +173,7 @@ pub fn speed_phrase(a: &str, b: &str, v: Verdict) -> String {
         Verdict::Slower(r) => format!("{a} is {r:.2}x slower than {b}"),
         Verdict::Same => format!("{a} and {b} differ by less than their spread across loads"),
         Verdict::Noisy => format!(
-            "the data do not decide between {a} and {b}: a figure's loads spread by more than {}",
+            "the data do not decide between {a} and {b}, as a figure's loads spread by more than {}",
             pct(SPREAD_LIMIT)
         ),
     }
