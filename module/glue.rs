@@ -19,6 +19,10 @@ mod ffi {
         pub(super) fn lcb_param_atomic_demo() -> bool;
         pub(super) fn lcb_param_fail_alloc_every() -> c_int;
         pub(super) fn lcb_param_leak_keys() -> bool;
+        pub(super) fn lcb_param_threads_is_default() -> bool;
+        pub(super) fn lcb_param_max_seconds() -> c_int;
+        pub(super) fn lcb_param_lockdep_classes() -> c_int;
+        pub(super) fn lcb_param_past_class_limit() -> bool;
 
         pub(super) fn lcb_now_ns() -> u64;
         pub(super) fn lcb_preempt_disable();
@@ -28,6 +32,9 @@ mod ffi {
         pub(super) fn lcb_lockdep_enabled() -> bool;
         pub(super) fn lcb_register_key(key: *mut bindings::lock_class_key);
         pub(super) fn lcb_unregister_key(key: *mut bindings::lock_class_key);
+        pub(super) fn lcb_gp_waits() -> c_long;
+        pub(super) fn lcb_max_lock_classes() -> core::ffi::c_ulong;
+        pub(super) fn lcb_time_unregister_ns() -> i64;
         pub(super) fn lcb_alloc(size: usize) -> *mut c_void;
         pub(super) fn lcb_free(p: *mut c_void);
         pub(super) fn lcb_alloc_fail_every(k: c_int);
@@ -40,45 +47,47 @@ mod ffi {
     }
 }
 
-/// The string parameters, as the C side holds them (never null: they have defaults, and
-/// `strategy=` on the command line sets an empty string).
-pub(crate) struct StrParams {
+/// The parameters as the C side holds them (`params.c` describes each). The strings are never
+/// null: they have defaults, and `strategy=` on the command line sets an empty string.
+pub(crate) struct RawParams {
     pub(crate) strategy: *const c_char,
     pub(crate) mode: *const c_char,
     pub(crate) threads: *const c_char,
+    /// `threads` was not given: the default list, which is cut to the online CPUs.
+    pub(crate) threads_is_default: bool,
     pub(crate) sites: *const c_char,
+    pub(crate) loops: i32,
+    pub(crate) runs: i32,
+    pub(crate) warmup: i32,
+    pub(crate) fail_alloc_every: i32,
+    pub(crate) atomic_demo: bool,
+    pub(crate) leak_keys: bool,
+    pub(crate) max_seconds: i32,
+    pub(crate) lockdep_classes: i32,
+    pub(crate) past_class_limit: bool,
 }
 
-/// Reads the string parameters.
-pub(crate) fn str_params() -> StrParams {
+/// Reads every parameter.
+pub(crate) fn raw_params() -> RawParams {
     // SAFETY: plain reads of the module's own parameter variables, set before init runs.
     unsafe {
-        StrParams {
+        RawParams {
             strategy: ffi::lcb_param_strategy(),
             mode: ffi::lcb_param_mode(),
             threads: ffi::lcb_param_threads(),
+            threads_is_default: ffi::lcb_param_threads_is_default(),
             sites: ffi::lcb_param_sites(),
+            loops: ffi::lcb_param_loops(),
+            runs: ffi::lcb_param_runs(),
+            warmup: ffi::lcb_param_warmup(),
+            fail_alloc_every: ffi::lcb_param_fail_alloc_every(),
+            atomic_demo: ffi::lcb_param_atomic_demo(),
+            leak_keys: ffi::lcb_param_leak_keys(),
+            max_seconds: ffi::lcb_param_max_seconds(),
+            lockdep_classes: ffi::lcb_param_lockdep_classes(),
+            past_class_limit: ffi::lcb_param_past_class_limit(),
         }
     }
-}
-
-/// The integer and boolean parameters: (loops, runs, warmup, fail_alloc_every).
-pub(crate) fn int_params() -> (i32, i32, i32, i32) {
-    // SAFETY: as `str_params`.
-    unsafe {
-        (
-            ffi::lcb_param_loops(),
-            ffi::lcb_param_runs(),
-            ffi::lcb_param_warmup(),
-            ffi::lcb_param_fail_alloc_every(),
-        )
-    }
-}
-
-/// (atomic_demo, leak_keys).
-pub(crate) fn bool_params() -> (bool, bool) {
-    // SAFETY: as `str_params`.
-    unsafe { (ffi::lcb_param_atomic_demo(), ffi::lcb_param_leak_keys()) }
 }
 
 /// Monotonic clock, ns (`ktime_get_ns`).
@@ -136,6 +145,29 @@ pub(crate) unsafe fn register_key(key: *mut bindings::lock_class_key) {
 pub(crate) unsafe fn unregister_key(key: *mut bindings::lock_class_key) {
     // SAFETY: forwarded from the caller.
     unsafe { ffi::lcb_unregister_key(key) }
+}
+
+/// Keys unregistered so far, i.e. RCU grace periods waited for (one per unregistration).
+pub(crate) fn gp_waits() -> u64 {
+    // SAFETY: no preconditions.
+    unsafe { ffi::lcb_gp_waits() as u64 }
+}
+
+/// Lockdep's class limit (`MAX_LOCKDEP_KEYS`), 0 without lockdep.
+pub(crate) fn max_lock_classes() -> u64 {
+    // SAFETY: no preconditions.
+    unsafe { ffi::lcb_max_lock_classes() as u64 }
+}
+
+/// Time of one key unregistration (mostly its RCU grace period), measured now; 0 without
+/// lockdep. Sleeps.
+pub(crate) fn time_unregister_ns() -> kernel::error::Result<u64> {
+    // SAFETY: process context (module init), which may sleep.
+    let ns = unsafe { ffi::lcb_time_unregister_ns() };
+    if ns < 0 {
+        return Err(kernel::error::code::ENOMEM);
+    }
+    Ok(ns as u64)
 }
 
 /// Zeroed memory for a `T` from the module's counted allocator (GFP_ATOMIC when the caller

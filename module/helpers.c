@@ -6,6 +6,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
 #include <linux/lockdep.h>
@@ -23,9 +24,55 @@ void lcb_cond_resched(void) { cond_resched(); }
 unsigned int lcb_online_cpus(void) { return num_online_cpus(); }
 bool lcb_lockdep_enabled(void) { return IS_ENABLED(CONFIG_LOCKDEP) && debug_locks; }
 
+/*
+ * lockdep_unregister_key() ends with synchronize_rcu(): every call waits for one RCU grace
+ * period. Counted, because on a 1-CPU non-preemptible kernel (Tiny RCU) that wait is nearly
+ * free and the time alone would hide it.
+ */
+static atomic_long_t gp_waits = ATOMIC_LONG_INIT(0);
+
 /* Register/unregister a dynamic key; no-ops without lockdep, so the module builds on any kernel. */
 void lcb_register_key(struct lock_class_key *key) { lockdep_register_key(key); }
-void lcb_unregister_key(struct lock_class_key *key) { lockdep_unregister_key(key); }
+void lcb_unregister_key(struct lock_class_key *key)
+{
+	lockdep_unregister_key(key);
+	if (IS_ENABLED(CONFIG_LOCKDEP))
+		atomic_long_inc(&gp_waits);
+}
+long lcb_gp_waits(void) { return atomic_long_read(&gp_waits); }
+
+/* Lockdep's class limit (0 without lockdep). Its current class count is not exported. */
+unsigned long lcb_max_lock_classes(void)
+{
+#ifdef CONFIG_LOCKDEP
+	return MAX_LOCKDEP_KEYS;
+#else
+	return 0;
+#endif
+}
+
+/*
+ * ns that one lockdep_unregister_key() of a registered, never used key takes on this kernel:
+ * what the plan's cost model charges per unregistration (mostly the grace period). 0 without
+ * lockdep, -ENOMEM if no scratch key could be allocated.
+ */
+s64 lcb_time_unregister_ns(void)
+{
+	struct lock_class_key *key;
+	u64 t0, t1;
+
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		return 0;
+	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	if (!key)
+		return -ENOMEM;
+	lockdep_register_key(key);
+	t0 = ktime_get_ns();
+	lcb_unregister_key(key);
+	t1 = ktime_get_ns();
+	kfree(key);
+	return t1 - t0;
+}
 
 static atomic_long_t live_allocs = ATOMIC_LONG_INIT(0);
 static atomic_long_t alloc_calls = ATOMIC_LONG_INIT(0);
@@ -96,12 +143,22 @@ int lcb_run_threads(unsigned int n, void (*fn)(void *ctx, unsigned int idx), voi
 	unsigned int i, cpu;
 	int ret = 0;
 
-	if (n == 0 || n > num_online_cpus())
-		return -EINVAL;
 	tasks = kcalloc(n, sizeof(*tasks), GFP_KERNEL);
 	workers = kcalloc(n, sizeof(*workers), GFP_KERNEL);
 	if (!tasks || !workers) {
-		ret = -ENOMEM;
+		kfree(workers);
+		kfree(tasks);
+		return -ENOMEM;
+	}
+	/*
+	 * Hold the online CPU set stable from the count below until every thread has exited:
+	 * a CPU going offline meanwhile could leave fewer bound threads than `n` (a NULL task
+	 * woken, a completion never counted) or migrate one off its CPU mid-run.
+	 */
+	cpus_read_lock();
+	if (n == 0 || n > num_online_cpus()) {
+		/* Validation allowed n: a CPU has gone offline since. */
+		ret = n ? -EAGAIN : -EINVAL;
 		goto out;
 	}
 	atomic_set(&g.ready, 0);
@@ -128,6 +185,7 @@ int lcb_run_threads(unsigned int n, void (*fn)(void *ctx, unsigned int idx), voi
 	for (i = 0; i < n; i++)
 		wait_for_completion(&g.done);
 out:
+	cpus_read_unlock();
 	kfree(workers);
 	kfree(tasks);
 	return ret;

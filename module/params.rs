@@ -5,8 +5,7 @@
 
 use crate::glue;
 use crate::sites::COMPILED_SITES;
-use crate::strategy::STRATEGIES;
-use crate::workload::MAX_THREADS;
+use crate::strategy::{StrategyInfo, STRATEGIES};
 use kernel::ffi::c_char;
 use kernel::prelude::*;
 use kernel::str::CStr;
@@ -45,13 +44,18 @@ impl Mode {
     }
 }
 
-/// Limits, so a load cannot run for hours: per parameter, and on the whole plan's operations.
+/// Most kthreads a concurrent run uses (the kernels built here have NR_CPUS=8).
+pub(crate) const MAX_THREADS: usize = 8;
+
+/// Limits, so a load cannot run for hours: per parameter, and on the whole plan's operations
+/// (a cheap first bound; the cost model in `cost.rs` then bounds the plan's time).
 const MAX_LOOPS: i32 = 10_000_000;
 const MAX_RUNS: i32 = 1000;
 const MAX_WARMUP: i32 = 100;
 const MAX_TOTAL_OPS: u64 = 500_000_000;
 /// Longest list parameter accepted (bytes).
 const MAX_PARAM_LEN: usize = 256;
+const MAX_SECONDS: i32 = 86400;
 
 /// What one load runs.
 pub(crate) struct Plan {
@@ -66,6 +70,19 @@ pub(crate) struct Plan {
     pub(crate) atomic_demo: bool,
     pub(crate) fail_alloc_every: u32,
     pub(crate) leak_keys: bool,
+    /// Longest estimated run time accepted, seconds.
+    pub(crate) max_seconds: u32,
+    /// Classes lockdep held before the load, if the runner said (`lockdep_classes=`).
+    pub(crate) lockdep_classes: Option<u64>,
+    /// Run even if the plan may fill lockdep's class table; rows are then marked.
+    pub(crate) past_class_limit: bool,
+}
+
+impl Plan {
+    /// Whether the harness runs `mode` for the strategy (or skips it with a reason).
+    pub(crate) fn runs_mode(&self, info: &StrategyInfo, mode: Mode) -> bool {
+        mode != Mode::Atomic || info.atomic_safe || (self.atomic_demo && info.atomic_demo)
+    }
 }
 
 /// Logs why `name=value` is refused and gives -EINVAL.
@@ -77,6 +94,23 @@ fn refuse(
 ) -> Error {
     pr_err!("invalid parameter {}=\"{}\": {}\n", name, value, why);
     pr_err!("error param={} value={} valid={}\n", name, value, valid);
+    EINVAL
+}
+
+/// Refuses a list that names `item` twice (lists are sets: a repeat would run twice).
+fn repeated(name: &str, value: &str, item: impl core::fmt::Display) -> Error {
+    pr_err!(
+        "invalid parameter {}=\"{}\": {} is repeated (lists are sets)\n",
+        name,
+        value,
+        item
+    );
+    pr_err!(
+        "error param={} value={} valid=distinct_values repeated={}\n",
+        name,
+        value,
+        item
+    );
     EINVAL
 }
 
@@ -115,6 +149,7 @@ fn names(name: &str, value: &str, all: &[&str], valid: &str) -> Result<KVec<usiz
     }
     for item in value.split(',') {
         match all.iter().position(|n| *n == item) {
+            Some(i) if out.contains(&i) => return Err(repeated(name, value, item)),
             Some(i) => out.push(i, GFP_KERNEL)?,
             None => {
                 return Err(refuse(
@@ -129,16 +164,23 @@ fn names(name: &str, value: &str, all: &[&str], valid: &str) -> Result<KVec<usiz
     Ok(out)
 }
 
-/// Parses a comma list of integers, each in `1..=max`.
-fn numbers(name: &str, value: &str, max: usize) -> Result<KVec<usize>> {
+/// Parses a comma list of distinct integers, each in `1..=max` (`why_max` says why a larger
+/// one is refused).
+fn numbers(name: &str, value: &str, max: usize, why_max: &str) -> Result<KVec<usize>> {
     let valid = Range(1, max as i64);
     let mut out = KVec::new();
     for item in value.split(',') {
         let n: usize = item
             .parse()
             .map_err(|_| refuse(name, value, valid, "not a comma list of positive integers"))?;
-        if n == 0 || n > max {
+        if n == 0 {
             return Err(refuse(name, value, valid, "out of range"));
+        }
+        if n > max {
+            return Err(refuse(name, value, valid, why_max));
+        }
+        if out.contains(&n) {
+            return Err(repeated(name, value, n));
         }
         out.push(n, GFP_KERNEL)?;
     }
@@ -164,13 +206,11 @@ fn bounded(name: &str, v: i32, lo: i32, hi: i32) -> Result<u32> {
 
 /// Reads and validates every parameter.
 pub(crate) fn plan() -> Result<Plan> {
-    let p = glue::str_params();
-    let (loops, runs, warmup, fail_every) = glue::int_params();
-    let (atomic_demo, leak_keys) = glue::bool_params();
+    let p = glue::raw_params();
 
     let mut all_strategies = [""; STRATEGIES.len()];
     for (i, s) in STRATEGIES.iter().enumerate() {
-        all_strategies[i] = s.name;
+        all_strategies[i] = s.info.name;
     }
     let strategies = names(
         "strategy",
@@ -190,20 +230,56 @@ pub(crate) fn plan() -> Result<Plan> {
         modes.push(MODES[*i], GFP_KERNEL)?;
     }
 
-    let cpus = (glue::online_cpus() as usize).min(MAX_THREADS);
-    let threads_raw = numbers("threads", as_str("threads", p.threads)?, cpus)?;
+    let online = glue::online_cpus() as usize;
+    let cpus = online.min(MAX_THREADS);
+    let threads_str = as_str("threads", p.threads)?;
+    let threads_raw = if p.threads_is_default {
+        // The default list is cut to the online CPUs (a 1-CPU kernel runs threads=1); an
+        // explicit list is taken as asked, or refused.
+        let all = numbers("threads", threads_str, MAX_THREADS, "out of range")?;
+        let mut cut = KVec::new();
+        for &t in all.iter().filter(|&&t| t <= cpus) {
+            cut.push(t, GFP_KERNEL)?;
+        }
+        if cut.len() < all.len() {
+            pr_info!(
+                "threads: default list {} cut to {} online CPU(s): threads={}\n",
+                threads_str,
+                online,
+                crate::fmt::List(cut.iter())
+            );
+        }
+        cut
+    } else {
+        numbers(
+            "threads",
+            threads_str,
+            cpus,
+            "more threads than online CPUs (one kthread per CPU)",
+        )?
+    };
     let mut threads = KVec::new();
     for t in threads_raw.iter() {
         threads.push(*t as u32, GFP_KERNEL)?;
     }
-    let sites = numbers("sites", as_str("sites", p.sites)?, COMPILED_SITES)?;
+    let sites = numbers(
+        "sites",
+        as_str("sites", p.sites)?,
+        COMPILED_SITES,
+        "more sites than the module has compiled",
+    )?;
 
-    let loops = bounded("loops", loops, 1, MAX_LOOPS)? as u64;
-    let runs = bounded("runs", runs, 1, MAX_RUNS)?;
-    let warmup = bounded("warmup", warmup, 0, MAX_WARMUP)?;
-    let fail_alloc_every = bounded("fail_alloc_every", fail_every, 0, i32::MAX)?;
+    let loops = bounded("loops", p.loops, 1, MAX_LOOPS)? as u64;
+    let runs = bounded("runs", p.runs, 1, MAX_RUNS)?;
+    let warmup = bounded("warmup", p.warmup, 0, MAX_WARMUP)?;
+    let fail_alloc_every = bounded("fail_alloc_every", p.fail_alloc_every, 0, i32::MAX)?;
+    let max_seconds = bounded("max_seconds", p.max_seconds, 1, MAX_SECONDS)?;
+    let lockdep_classes = match p.lockdep_classes {
+        -1 => None,
+        v => Some(bounded("lockdep_classes", v, 0, i32::MAX)? as u64),
+    };
 
-    // Watchdog on the plan: refuse what would keep insmod busy for hours.
+    // A cheap bound on the operations first; the cost model bounds the time after calibration.
     let per_combo = loops * (runs + warmup) as u64;
     let combos = (strategies.len() * modes.len() * sites.len() * threads.len()) as u64;
     let total = per_combo.saturating_mul(combos);
@@ -229,8 +305,11 @@ pub(crate) fn plan() -> Result<Plan> {
         loops,
         runs,
         warmup,
-        atomic_demo,
+        atomic_demo: p.atomic_demo,
         fail_alloc_every,
-        leak_keys,
+        leak_keys: p.leak_keys,
+        max_seconds,
+        lockdep_classes,
+        past_class_limit: p.past_class_limit,
     })
 }

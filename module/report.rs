@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Output: one machine-readable line per result as it is measured, and a human summary table
-//! at the end (format documented in docs/output-format.md).
+//! Output: one machine-readable line per result as it is measured, and a human summary line
+//! per configuration as it ends (format documented in docs/output-format.md). Memory is fixed
+//! at load: only the current configuration's runs are kept, for its summary.
 
+use crate::fmt::Milli;
+use crate::glue;
 use crate::params::Mode;
 use kernel::prelude::*;
 
@@ -18,52 +21,53 @@ pub(crate) struct Row {
     pub(crate) ps_per_op: u64,
     /// Slowest thread's, in `concurrent` mode.
     pub(crate) max_ps_per_op: Option<u64>,
+    /// Key unregistrations (RCU grace periods waited for) per 1000 operations, in the run's
+    /// untimed work (`create`'s reset) as well as in its timed batch.
+    pub(crate) gp_milli_per_op: u64,
+    /// The cost model's estimate of the run's wall time, untimed work included.
+    pub(crate) est_ns: u64,
+    /// The run's wall time, untimed work included.
+    pub(crate) wall_ns: u64,
 }
 
-/// ps as "ns.ddd".
-struct Ns(u64);
-
-impl core::fmt::Display for Ns {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        // Render first, then pad, so the summary's column widths apply.
-        let mut buf = Buf([0; 32], 0);
-        core::fmt::Write::write_fmt(
-            &mut buf,
-            format_args!("{}.{:03}", self.0 / 1000, self.0 % 1000),
-        )?;
-        f.pad(core::str::from_utf8(&buf.0[..buf.1]).map_err(|_| core::fmt::Error)?)
-    }
+/// The configuration whose runs are being reported.
+struct Config {
+    strategy: &'static str,
+    mode: Mode,
+    threads: u32,
+    sites: u32,
 }
 
-/// A fixed buffer to format into (u64 ns with decimals needs at most 25 bytes).
-struct Buf([u8; 32], usize);
-
-impl core::fmt::Write for Buf {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let end = self.1 + s.len();
-        self.0
-            .get_mut(self.1..end)
-            .ok_or(core::fmt::Error)?
-            .copy_from_slice(s.as_bytes());
-        self.1 = end;
-        Ok(())
-    }
-}
-
-/// Collects rows for the summary and counts progress.
+/// Streams rows, keeps one configuration's figures for its summary line, and watches lockdep.
 pub(crate) struct Report {
-    rows: KVec<Row>,
+    /// ps/op of the current configuration's runs: `runs` slots allocated once, `nruns` used.
+    runs_ps: KVec<u64>,
+    nruns: usize,
+    config: Option<Config>,
     step: usize,
     total_steps: usize,
+    count: usize,
+    /// Lockdep was on when the load started.
+    lockdep_at_start: bool,
+    /// It has been seen off since (logged once, every later row marked).
+    lockdep_went_off: bool,
+    /// The plan was accepted past lockdep's class limit (`past_class_limit=1`).
+    past_class_limit: bool,
 }
 
 impl Report {
-    pub(crate) fn new(total_steps: usize) -> Self {
-        Self {
-            rows: KVec::new(),
+    pub(crate) fn new(total_steps: usize, runs: u32, past_class_limit: bool) -> Result<Self> {
+        Ok(Self {
+            runs_ps: KVec::from_elem(0, runs as usize, GFP_KERNEL)?,
+            nruns: 0,
+            config: None,
             step: 0,
             total_steps,
-        }
+            count: 0,
+            lockdep_at_start: glue::lockdep_enabled(),
+            lockdep_went_off: false,
+            past_class_limit,
+        })
     }
 
     pub(crate) fn progress(&mut self, strategy: &str, mode: Mode) {
@@ -86,18 +90,109 @@ impl Report {
         );
     }
 
+    /// Whether lockdep went off during the load (it was on at the start).
+    pub(crate) fn lockdep_went_off(&mut self) -> bool {
+        self.watch_lockdep();
+        self.lockdep_went_off
+    }
+
+    /// Logs, the first time it is seen, that lockdep has switched itself off.
+    fn watch_lockdep(&mut self) {
+        if self.lockdep_at_start && !self.lockdep_went_off && !glue::lockdep_enabled() {
+            self.lockdep_went_off = true;
+            match &self.config {
+                Some(c) => pr_err!(
+                    "lockdep_off strategy={} mode={} threads={} sites={} after_results={}: lockdep switched itself off (debug_locks=0); every later result row says lockdep=0\n",
+                    c.strategy, c.mode.name(), c.threads, c.sites, self.count
+                ),
+                None => pr_err!(
+                    "lockdep_off after_results={}: lockdep switched itself off (debug_locks=0); every later result row says lockdep=0\n",
+                    self.count
+                ),
+            }
+        }
+    }
+
+    pub(crate) fn begin_config(
+        &mut self,
+        strategy: &'static str,
+        mode: Mode,
+        threads: u32,
+        sites: u32,
+    ) {
+        if self.count == 0 && self.config.is_none() {
+            pr_info!(
+                "summary {:<9} {:<10} {:>7} {:>5} {:>12} {:>12} {:>12}\n",
+                "strategy",
+                "mode",
+                "threads",
+                "sites",
+                "median_ns",
+                "min_ns",
+                "max_ns"
+            );
+        }
+        self.nruns = 0;
+        self.config = Some(Config {
+            strategy,
+            mode,
+            threads,
+            sites,
+        });
+    }
+
     pub(crate) fn result(&mut self, row: Row) -> Result {
+        self.watch_lockdep();
+        let lockdep = glue::lockdep_enabled() as u8;
+        let marks = Marks {
+            past_class_limit: self.past_class_limit,
+        };
         match row.max_ps_per_op {
             Some(max) => pr_info!(
-                "result strategy={} mode={} threads={} sites={} run={} ops={} ns_per_op={} max_ns_per_op={}\n",
-                row.strategy, row.mode.name(), row.threads, row.sites, row.run, row.ops, Ns(row.ps_per_op), Ns(max)
+                "result strategy={} mode={} threads={} sites={} run={} ops={} ns_per_op={} max_ns_per_op={} gp_per_op={} run_est_ns={} run_wall_ns={} lockdep={}{}\n",
+                row.strategy, row.mode.name(), row.threads, row.sites, row.run, row.ops, Milli(row.ps_per_op), Milli(max),
+                Milli(row.gp_milli_per_op), row.est_ns, row.wall_ns, lockdep, marks
             ),
             None => pr_info!(
-                "result strategy={} mode={} threads={} sites={} run={} ops={} ns_per_op={}\n",
-                row.strategy, row.mode.name(), row.threads, row.sites, row.run, row.ops, Ns(row.ps_per_op)
+                "result strategy={} mode={} threads={} sites={} run={} ops={} ns_per_op={} gp_per_op={} run_est_ns={} run_wall_ns={} lockdep={}{}\n",
+                row.strategy, row.mode.name(), row.threads, row.sites, row.run, row.ops, Milli(row.ps_per_op),
+                Milli(row.gp_milli_per_op), row.est_ns, row.wall_ns, lockdep, marks
             ),
         }
-        self.rows.push(row, GFP_KERNEL)?;
+        self.count += 1;
+        if let Some(slot) = self.runs_ps.get_mut(self.nruns) {
+            *slot = row.ps_per_op;
+            self.nruns += 1;
+        }
+        Ok(())
+    }
+
+    /// The configuration's summary line: median, min and max ns/op over its runs.
+    pub(crate) fn end_config(&mut self) -> Result {
+        self.watch_lockdep();
+        let Some(c) = self.config.take() else {
+            return Ok(());
+        };
+        let ps = &mut self.runs_ps[..self.nruns];
+        if ps.is_empty() {
+            return Ok(());
+        }
+        insertion_sort(ps);
+        let median = if ps.len() % 2 == 1 {
+            ps[ps.len() / 2]
+        } else {
+            (ps[ps.len() / 2 - 1] + ps[ps.len() / 2]) / 2
+        };
+        pr_info!(
+            "summary {:<9} {:<10} {:>7} {:>5} {:>12} {:>12} {:>12}\n",
+            c.strategy,
+            c.mode.name(),
+            c.threads,
+            c.sites,
+            Milli(median),
+            Milli(ps[0]),
+            Milli(ps[ps.len() - 1])
+        );
         Ok(())
     }
 
@@ -133,53 +228,19 @@ impl Report {
     }
 
     pub(crate) fn count(&self) -> usize {
-        self.rows.len()
+        self.count
     }
+}
 
-    /// The summary table: median, min and max ns/op over the runs of each configuration.
-    pub(crate) fn summary(&mut self) -> Result {
-        pr_info!(
-            "summary {:<9} {:<10} {:>7} {:>5} {:>12} {:>12} {:>12}\n",
-            "strategy",
-            "mode",
-            "threads",
-            "sites",
-            "median_ns",
-            "min_ns",
-            "max_ns"
-        );
-        let mut i = 0;
-        while i < self.rows.len() {
-            let r = &self.rows[i];
-            let same = |o: &Row| {
-                o.strategy == r.strategy
-                    && o.mode == r.mode
-                    && o.threads == r.threads
-                    && o.sites == r.sites
-            };
-            let mut ps: KVec<u64> = KVec::new();
-            let mut j = i;
-            while j < self.rows.len() && same(&self.rows[j]) {
-                ps.push(self.rows[j].ps_per_op, GFP_KERNEL)?;
-                j += 1;
-            }
-            insertion_sort(&mut ps);
-            let median = if ps.len() % 2 == 1 {
-                ps[ps.len() / 2]
-            } else {
-                (ps[ps.len() / 2 - 1] + ps[ps.len() / 2]) / 2
-            };
-            pr_info!(
-                "summary {:<9} {:<10} {:>7} {:>5} {:>12} {:>12} {:>12}\n",
-                r.strategy,
-                r.mode.name(),
-                r.threads,
-                r.sites,
-                Ns(median),
-                Ns(ps[0]),
-                Ns(ps[ps.len() - 1])
-            );
-            i = j;
+/// Fields that only marked rows carry.
+struct Marks {
+    past_class_limit: bool,
+}
+
+impl core::fmt::Display for Marks {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.past_class_limit {
+            f.write_str(" past_class_limit=1")?;
         }
         Ok(())
     }

@@ -15,6 +15,11 @@ pub(crate) struct CallSite {
     pub(crate) key: &'static LockClassKey,
     /// "file:line", as `optional_name!()` names a macro-created class.
     pub(crate) name: *const c_char,
+    /// "file:line:column", the name of every class whose key is `loc` itself (the `location`
+    /// strategy, and the tables' fallback when they cannot allocate): one name per key, and
+    /// the same text as the tables' records for this site. Built at compile time here; a
+    /// `#[track_caller]` constructor in a real kernel has no such static string (docs).
+    pub(crate) loc_name: *const c_char,
 }
 
 // SAFETY: all fields point at immutable or lockdep-managed statics.
@@ -31,6 +36,17 @@ macro_rules! site {
             name: ::core::concat!(::core::file!(), ":", ::core::line!(), "\0")
                 .as_ptr()
                 .cast(),
+            // `line!()`/`column!()` report the outermost invocation, as `Location::caller()`.
+            loc_name: ::core::concat!(
+                ::core::file!(),
+                ":",
+                ::core::line!(),
+                ":",
+                ::core::column!(),
+                "\0"
+            )
+            .as_ptr()
+            .cast(),
         }
     };
 }

@@ -4,19 +4,17 @@
 //! the harness makes one indirect call per *batch*, never per operation (refscale's
 //! `readsection(nloops)` shape). Timing itself is in `run_timed`, apart from what is timed.
 
+use crate::cost::{self, Calibration, UnitCosts};
 use crate::glue;
-use crate::params::{Mode, Plan};
+use crate::params::{Mode, Plan, MAX_THREADS};
 use crate::report::{Report, Row};
 use crate::sites::{CallSite, CALL_SITES};
-use crate::strategy::{Class, Strategy};
+use crate::strategy::{Class, Keys, Strategy, StrategyInfo};
 use core::hint::black_box;
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::bindings;
 use kernel::prelude::*;
-
-/// Most kthreads a concurrent run uses (the kernels built here have NR_CPUS=8).
-pub(crate) const MAX_THREADS: usize = 8;
 
 /// Operations per preemption-disabled section in `atomic` mode: long enough that the
 /// enable/disable pair is noise, short enough to keep scheduling latency low.
@@ -35,10 +33,11 @@ fn for_each_class<S: Strategy>(
     let mut acc = 0usize;
     let mut j = *cursor;
     for _ in 0..ops {
-        let c = s.class(&sites[j]);
+        let site = &sites[j];
+        let c = s.class(site);
         with(c);
         acc ^= c.key as usize;
-        s.release(c);
+        s.release(site, c);
         j += 1;
         if j == sites.len() {
             j = 0;
@@ -55,13 +54,13 @@ fn lookups<S: Strategy>(s: &S, sites: &'static [CallSite], cursor: &mut usize, o
 }
 
 #[inline(never)]
-fn lookup_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: u64) -> usize {
+pub(crate) fn lookup_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: u64) -> usize {
     lookups(s, sites, &mut 0, ops)
 }
 
 /// Lookups with preemption disabled, in chunks.
 #[inline(never)]
-fn atomic_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: u64) -> usize {
+pub(crate) fn atomic_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: u64) -> usize {
     let (mut acc, mut done, mut cursor) = (0usize, 0u64, 0usize);
     while done < ops {
         let n = (ops - done).min(ATOMIC_CHUNK);
@@ -74,7 +73,7 @@ fn atomic_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: u64) -> usi
 /// Class lookup plus `mutex` initialisation with it (lockdep_init_map under lockdep); with
 /// `acquire`, also the first lock/unlock, where lockdep looks the class up or registers it.
 #[inline(never)]
-fn init_batch<S: Strategy, const ACQUIRE: bool>(
+pub(crate) fn init_batch<S: Strategy, const ACQUIRE: bool>(
     s: &S,
     sites: &'static [CallSite],
     ops: u64,
@@ -103,11 +102,19 @@ fn run_timed(batch: impl FnOnce() -> usize) -> u64 {
 
 /// Runs every mode of the plan for strategy `s`, reporting as it goes. Leaves `s`'s table
 /// populated (as a long-running kernel would have it) for the stats line and module exit.
-pub(crate) fn run_strategy<S: Strategy>(s: &'static S, plan: &Plan, report: &mut Report) -> Result {
-    let ops = plan.loops.min(S::MAX_OPS);
+pub(crate) fn run_strategy<S: Strategy>(
+    s: &'static S,
+    plan: &Plan,
+    units: &UnitCosts,
+    cal: &Calibration,
+    report: &mut Report,
+) -> Result {
+    let info = StrategyInfo::of::<S>();
+    // Sites of the previous configuration, whose records the next reset unregisters.
+    let mut prev_sites = 0;
     for &mode in plan.modes.iter() {
         report.progress(S::NAME, mode);
-        if mode == Mode::Atomic && !S::ATOMIC_SAFE && !(plan.atomic_demo && S::NAME == "mutex") {
+        if !plan.runs_mode(&info, mode) {
             report.skip(S::NAME, mode, "might_sleep");
             continue;
         }
@@ -119,10 +126,14 @@ pub(crate) fn run_strategy<S: Strategy>(s: &'static S, plan: &Plan, report: &mut
                 &[1]
             };
             for &t in threads {
+                let est = cost::config_cost(plan, &info, units, cal, mode, nsites, t, prev_sites);
+                prev_sites = nsites;
                 // Every configuration starts from an empty table.
                 s.reset();
-                run_mode(s, plan, report, mode, sites, ops, t)?;
-                if S::CLASS_PER_SITE && plan.fail_alloc_every == 0 {
+                report.begin_config(S::NAME, mode, t, nsites as u32);
+                run_mode(s, plan, report, mode, sites, t, &est)?;
+                report.end_config()?;
+                if S::KEYS == Keys::Table && plan.fail_alloc_every == 0 {
                     // However many threads raced to create them, each site has one class.
                     report.check(S::NAME, mode, sites.len(), s.stats().classes)?;
                 }
@@ -138,15 +149,10 @@ fn run_mode<S: Strategy>(
     report: &mut Report,
     mode: Mode,
     sites: &'static [CallSite],
-    ops: u64,
     threads: u32,
+    est: &cost::ConfigCost,
 ) -> Result {
-    // The mutex in atomic mode only demonstrates the report; a few operations are enough.
-    let ops = if mode == Mode::Atomic && !S::ATOMIC_SAFE {
-        ops.min(16)
-    } else {
-        ops
-    };
+    let ops = cost::ops_per_run(plan, &StrategyInfo::of::<S>(), mode, sites.len());
     // Populate the table (untimed) so timed runs measure hits; in atomic mode with preemption
     // disabled, so the misses take the GFP_ATOMIC path. Not in `create` (it measures misses)
     // nor in `concurrent`, whose first run has every thread racing to create the same sites.
@@ -159,30 +165,23 @@ fn run_mode<S: Strategy>(
         });
     }
     for run in 0..plan.warmup + plan.runs {
-        let (ops_done, ns, max_ns) = match mode {
-            Mode::Lookup => (ops, run_timed(|| lookup_batch(s, sites, ops)), None),
-            Mode::Atomic => (ops, run_timed(|| atomic_batch(s, sites, ops)), None),
-            Mode::Init => (
-                ops,
-                run_timed(|| init_batch::<S, false>(s, sites, ops)),
-                None,
-            ),
-            Mode::Acquire => (
-                ops,
-                run_timed(|| init_batch::<S, true>(s, sites, ops)),
-                None,
-            ),
+        let (gp0, t0) = (glue::gp_waits(), glue::now_ns());
+        let (ns, max_ns) = match mode {
+            Mode::Lookup => (run_timed(|| lookup_batch(s, sites, ops)), None),
+            Mode::Atomic => (run_timed(|| atomic_batch(s, sites, ops)), None),
+            Mode::Init => (run_timed(|| init_batch::<S, false>(s, sites, ops)), None),
+            Mode::Acquire => (run_timed(|| init_batch::<S, true>(s, sites, ops)), None),
             Mode::Create => {
                 // Every run starts from an empty table, so it measures real misses.
                 s.reset();
-                let n = (sites.len() as u64).min(S::MAX_OPS);
-                (n, run_timed(|| lookup_batch(s, sites, n)), None)
+                (run_timed(|| lookup_batch(s, sites, ops)), None)
             }
             Mode::Concurrent => {
                 let (mean, max) = concurrent_run(s, sites, ops, threads)?;
-                (ops, mean, Some(max))
+                (mean, Some(max))
             }
         };
+        let (gps, wall_ns) = (glue::gp_waits() - gp0, glue::now_ns() - t0);
         if run >= plan.warmup {
             report.result(Row {
                 strategy: S::NAME,
@@ -190,9 +189,13 @@ fn run_mode<S: Strategy>(
                 threads,
                 sites: sites.len() as u32,
                 run: run - plan.warmup + 1,
-                ops: ops_done,
-                ps_per_op: ns * 1000 / ops_done.max(1),
-                max_ps_per_op: max_ns.map(|m| m * 1000 / ops_done.max(1)),
+                ops,
+                ps_per_op: ns * 1000 / ops.max(1),
+                max_ps_per_op: max_ns.map(|m| m * 1000 / ops.max(1)),
+                // Per operation of all threads together.
+                gp_milli_per_op: gps * 1000 / (ops * threads as u64).max(1),
+                est_ns: est.run_estimate_ns(run),
+                wall_ns,
             })?;
         }
         glue::cond_resched();
@@ -202,7 +205,7 @@ fn run_mode<S: Strategy>(
 
 /// `threads` kthreads, one per CPU, released together, each timing its own batch of lookups
 /// over the same sites. Returns (mean, max) batch time in ns.
-fn concurrent_run<S: Strategy>(
+pub(crate) fn concurrent_run<S: Strategy>(
     s: &'static S,
     sites: &'static [CallSite],
     ops: u64,

@@ -8,7 +8,7 @@
 //! into this module, so the module empties the cache before it goes (`reset` at exit); a
 //! kernel-wide version would drop a module's range from a module notifier.
 
-use super::{class_or_fallback, table_stats, Class, Stats, Strategy};
+use super::{class_or_fallback, table_stats, Class, Keys, Stats, Strategy};
 use crate::algo::cached;
 use crate::kernel_env::{KSpinLock, KernelEnv};
 use crate::sites::CallSite;
@@ -28,7 +28,7 @@ pub(crate) static INSTANCE: CachedTable = CachedTable {
 impl Strategy for CachedTable {
     const NAME: &'static str = "cached";
     const ATOMIC_SAFE: bool = true;
-    const CLASS_PER_SITE: bool = true;
+    const KEYS: Keys = Keys::Table;
 
     #[inline(always)]
     fn class(&self, site: &'static CallSite) -> Class {

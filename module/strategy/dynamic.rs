@@ -5,7 +5,7 @@
 //! Every lock is its own class; unregistering waits for an RCU grace period, so it sleeps and
 //! is slow, hence the cap on operations per run.
 
-use super::{fallback_class, Class, Stats, Strategy, FALLBACK_NAME};
+use super::{fallback_class, fallback_key, Class, Keys, Stats, Strategy};
 use crate::glue;
 use crate::kernel_env::KernelKey;
 use crate::sites::CallSite;
@@ -27,6 +27,7 @@ impl Strategy for DynamicKey {
     const NAME: &'static str = "dynamic";
     const ATOMIC_SAFE: bool = false;
     const MAX_OPS: u64 = 64;
+    const KEYS: Keys = Keys::PerObject;
 
     fn class(&self, site: &'static CallSite) -> Class {
         let Some(k) = glue::alloc_zeroed::<KernelKey>() else {
@@ -48,8 +49,8 @@ impl Strategy for DynamicKey {
         }
     }
 
-    fn release(&self, class: Class) {
-        if class.name == FALLBACK_NAME.as_ptr().cast() {
+    fn release(&self, site: &'static CallSite, class: Class) {
+        if class.key == fallback_key(site) {
             return;
         }
         let owner = KernelKey::from_key_ptr(class.key);

@@ -20,7 +20,8 @@ impl Strategy for LocationKey {
     fn class(&self, site: &'static CallSite) -> Class {
         Class {
             key: site.loc as *const _ as *mut _,
-            name: c"location_lock_class".as_ptr().cast(),
+            // The same name pointer as the tables' fallback, which uses the same key.
+            name: site.loc_name,
         }
     }
 }

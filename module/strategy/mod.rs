@@ -7,7 +7,7 @@
 /// looked up with `$lookup` (`lookup_locked` or `lookup_lockfree`).
 macro_rules! table_strategy {
     ($ty:ident, $name:literal, $lock:ty, $lookup:ident, atomic_safe: $atomic:literal) => {
-        use super::{class_or_fallback, table_stats, Class, Stats, Strategy};
+        use super::{class_or_fallback, table_stats, Class, Keys, Stats, Strategy};
         use crate::algo::table::Table;
         use crate::kernel_env::KernelEnv;
         use crate::sites::CallSite;
@@ -26,7 +26,9 @@ macro_rules! table_strategy {
         impl Strategy for $ty {
             const NAME: &'static str = $name;
             const ATOMIC_SAFE: bool = $atomic;
-            const CLASS_PER_SITE: bool = true;
+            // A table that cannot run in atomic context is the review's point: shown on request.
+            const ATOMIC_DEMO: bool = !$atomic;
+            const KEYS: Keys = Keys::Table;
 
             #[inline(always)]
             fn class(&self, site: &'static CallSite) -> Class {
@@ -70,6 +72,41 @@ pub(crate) struct Class {
     pub(crate) name: *const c_char,
 }
 
+/// Where a strategy's keys come from: what its operations cost beyond the lookup (key
+/// registration, and one RCU grace period per unregistration) and how many lockdep classes
+/// a plan can make with them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keys {
+    /// Static keys, one per site (or none): never registered nor unregistered.
+    Static,
+    /// One registered key per site, in a table; unregistered when the table is emptied.
+    Table,
+    /// A key registered per lock object and unregistered when the lock goes.
+    PerObject,
+}
+
+/// What the plan needs to know of a strategy (its cost model and class count).
+pub(crate) struct StrategyInfo {
+    pub(crate) name: &'static str,
+    pub(crate) keys: Keys,
+    pub(crate) max_ops: u64,
+    pub(crate) atomic_safe: bool,
+    pub(crate) atomic_demo: bool,
+}
+
+impl StrategyInfo {
+    /// `S`'s constants.
+    pub(crate) const fn of<S: Strategy>() -> Self {
+        Self {
+            name: S::NAME,
+            keys: S::KEYS,
+            max_ops: S::MAX_OPS,
+            atomic_safe: S::ATOMIC_SAFE,
+            atomic_demo: S::ATOMIC_DEMO,
+        }
+    }
+}
+
 /// What a strategy reports after its modes ran.
 #[derive(Default)]
 pub(crate) struct Stats {
@@ -86,19 +123,22 @@ pub(crate) trait Strategy: Sync + 'static {
     const NAME: &'static str;
     /// `class` may be called with preemption disabled.
     const ATOMIC_SAFE: bool;
+    /// Run in `atomic` mode anyway when `atomic_demo=1` asks for the sleeping-in-atomic report.
+    const ATOMIC_DEMO: bool = false;
     /// Cap on operations per timed run (an operation that waits for RCU must not run 10^5 times).
     const MAX_OPS: u64 = u64::MAX;
-    /// Keeps one registered class per distinct site (the table strategies), which the harness
-    /// checks after every mode.
-    const CLASS_PER_SITE: bool = false;
+    /// Where the keys come from. `Table` strategies keep one registered class per distinct
+    /// site, which the harness checks after every mode.
+    const KEYS: Keys = Keys::Static;
 
     /// The class for a lock created at `site`: what a `#[track_caller]` constructor computes
     /// from `Location::caller()` (here passed explicitly, which is what `#[track_caller]` does).
     fn class(&self, site: &'static CallSite) -> Class;
 
-    /// Gives back a class when its lock goes away (only per-object keys do anything).
+    /// Gives back the class `class` got for `site` when its lock goes away (only per-object
+    /// keys do anything).
     #[inline(always)]
-    fn release(&self, _class: Class) {}
+    fn release(&self, _site: &'static CallSite, _class: Class) {}
 
     /// Empties the strategy's table, unregistering its keys. No lookup may run concurrently.
     fn reset(&self) {}
@@ -118,18 +158,22 @@ fn record_class(r: &Record<KernelKey>) -> Class {
     }
 }
 
-/// Name of fallback classes (one static, so `release` can recognise them by address).
-static FALLBACK_NAME: &core::ffi::CStr = c"fallback_lock_class";
-
 /// The RFC's fallback when the table cannot allocate: the `Location` itself is the (static)
-/// key, so every such site shares no class with others but gets no name of its own.
+/// key, as in the `location` strategy, and so with the same name pointer (lockdep keeps the
+/// first name a key is initialised with, and warns if a later init passes another pointer).
 #[cold]
 fn fallback_class(site: &'static CallSite, fallbacks: &AtomicUsize) -> Class {
     fallbacks.fetch_add(1, Ordering::Relaxed);
     Class {
-        key: site.loc as *const _ as *mut bindings::lock_class_key,
-        name: FALLBACK_NAME.as_ptr().cast(),
+        key: fallback_key(site),
+        name: site.loc_name,
     }
+}
+
+/// The key of `site`'s fallback class.
+#[inline(always)]
+fn fallback_key(site: &'static CallSite) -> *mut bindings::lock_class_key {
+    site.loc as *const _ as *mut bindings::lock_class_key
 }
 
 /// A table lookup's class, or the fallback.
@@ -147,9 +191,21 @@ fn class_or_fallback(
 
 /// One row of the strategy table.
 pub(crate) struct StrategyOps {
-    pub(crate) name: &'static str,
+    pub(crate) info: StrategyInfo,
+    /// Measures the strategy's unit costs for the plan's cost model.
+    pub(crate) probe:
+        fn(&crate::params::Plan, u64) -> kernel::error::Result<crate::cost::UnitCosts>,
     /// Runs the plan's modes for this strategy (monomorphized: no indirect call per operation).
-    pub(crate) run: fn(&crate::params::Plan, &mut crate::report::Report) -> kernel::error::Result,
+    pub(crate) run: fn(
+        &crate::params::Plan,
+        &crate::cost::UnitCosts,
+        &crate::cost::Calibration,
+        &mut crate::report::Report,
+    ) -> kernel::error::Result,
+    /// The class for a lock created at a site (the precision scenarios take their locks with it).
+    pub(crate) class: fn(&'static CallSite) -> Class,
+    /// Gives back a class from `class`.
+    pub(crate) release: fn(&'static CallSite, Class),
     /// Empties the strategy's table (module exit, failed init).
     pub(crate) reset: fn(),
     /// Memory and class counts.
@@ -159,8 +215,13 @@ pub(crate) struct StrategyOps {
 macro_rules! ops {
     ($ty:ty, $instance:expr) => {
         StrategyOps {
-            name: <$ty as Strategy>::NAME,
-            run: |plan, report| workload::run_strategy(&$instance, plan, report),
+            info: StrategyInfo::of::<$ty>(),
+            probe: |plan, thread_ns| crate::calibrate::probe(&$instance, plan, thread_ns),
+            run: |plan, units, cal, report| {
+                workload::run_strategy(&$instance, plan, units, cal, report)
+            },
+            class: |site| <$ty as Strategy>::class(&$instance, site),
+            release: |site, c| <$ty as Strategy>::release(&$instance, site, c),
             reset: || <$ty as Strategy>::reset(&$instance),
             stats: || <$ty as Strategy>::stats(&$instance),
         }

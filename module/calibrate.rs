@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Measures at load the unit costs the plan's cost model (`cost.rs`) multiplies: one key
+//! unregistration (its RCU grace period) and, per strategy, a short batch of each mode the
+//! plan runs, on a few sites. Runs before the plan is accepted, so it must stay short: a few
+//! grace periods and a few thousand operations.
+
+use crate::cost::{
+    UnitCosts, PROBE_OPS, PROBE_OPS_PER_OBJECT, PROBE_SITES, PROBE_SITES_PER_OBJECT,
+};
+use crate::glue;
+use crate::params::{Mode, Plan};
+use crate::sites::{CallSite, CALL_SITES};
+use crate::strategy::{Keys, Strategy, StrategyInfo};
+use crate::workload::{atomic_batch, concurrent_run, init_batch, lookup_batch};
+use core::hint::black_box;
+use kernel::prelude::*;
+
+/// Unregistrations timed for the grace-period cost; the median counts.
+const GP_SAMPLES: usize = 3;
+
+/// ns of one key unregistration on this kernel, now: the median of a few.
+pub(crate) fn grace_period_ns() -> Result<u64> {
+    let mut ns = [0u64; GP_SAMPLES];
+    for v in ns.iter_mut() {
+        *v = glue::time_unregister_ns()?;
+    }
+    // Three values: the median without a sort.
+    let [a, b, c] = ns;
+    Ok(a.max(b).min(a.min(b).max(c)))
+}
+
+/// ns to start and join one kthread of a `concurrent` run (the most threads the plan uses).
+pub(crate) fn thread_start_ns(plan: &Plan) -> Result<u64> {
+    if !plan.modes.contains(&Mode::Concurrent) {
+        return Ok(0);
+    }
+    let t = plan.threads.iter().copied().max().unwrap_or(1);
+    let t0 = glue::now_ns();
+    glue::run_on_threads(t, &|_| {})?;
+    Ok((glue::now_ns() - t0) / t as u64)
+}
+
+fn elapsed_ns(f: impl FnOnce() -> usize) -> u64 {
+    let t0 = glue::now_ns();
+    black_box(f());
+    glue::now_ns() - t0
+}
+
+/// `s`'s unit costs in the modes the plan runs. Leaves up to `PROBE_SITES` records in `s`'s
+/// table (the caller resets it before the plan runs).
+pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> Result<UnitCosts> {
+    let info = StrategyInfo::of::<S>();
+    let max_sites = plan.sites.iter().copied().max().unwrap_or(1);
+    let probe_sites = if S::KEYS == Keys::PerObject {
+        PROBE_SITES_PER_OBJECT
+    } else {
+        PROBE_SITES
+    };
+    let sites: &'static [CallSite] = &CALL_SITES[..max_sites.min(probe_sites)];
+    let n = sites.len() as u64;
+    let probe_ops = if S::KEYS == Keys::PerObject {
+        PROBE_OPS_PER_OBJECT
+    } else {
+        PROBE_OPS
+    };
+    let ops = plan.loops.min(S::MAX_OPS).min(probe_ops).max(1);
+    let mut u = UnitCosts::default();
+    s.reset();
+    // A populating pass: misses for the tables.
+    let populate = elapsed_ns(|| lookup_batch(s, sites, n));
+    u.miss_ns = populate / n;
+    u.op_ps[Mode::Lookup as usize] = elapsed_ns(|| lookup_batch(s, sites, ops)) * 1000 / ops;
+    for &mode in plan.modes.iter() {
+        if !plan.runs_mode(&info, mode) {
+            continue;
+        }
+        let ps = match mode {
+            // Derived from the lookup and miss costs by the model.
+            Mode::Lookup | Mode::Create => continue,
+            // The mutex in atomic mode is a demonstration: no probe provokes its report.
+            Mode::Atomic if !S::ATOMIC_SAFE => u.op_ps[Mode::Lookup as usize],
+            Mode::Atomic => elapsed_ns(|| atomic_batch(s, sites, ops)) * 1000 / ops,
+            Mode::Init => elapsed_ns(|| init_batch::<S, false>(s, sites, ops)) * 1000 / ops,
+            Mode::Acquire => {
+                // The first acquire of each site makes its class; the second batch hits.
+                let first = elapsed_ns(|| init_batch::<S, true>(s, sites, n));
+                let ps = elapsed_ns(|| init_batch::<S, true>(s, sites, ops)) * 1000 / ops;
+                u.class_ns = (first / n).saturating_sub(ps / 1000);
+                ps
+            }
+            Mode::Concurrent => {
+                let t = plan.threads.iter().copied().max().unwrap_or(1);
+                let t0 = glue::now_ns();
+                concurrent_run(s, sites, ops, t)?;
+                let wall = (glue::now_ns() - t0).saturating_sub(t as u64 * thread_ns);
+                wall * 1000 / ops
+            }
+        };
+        u.op_ps[mode as usize] = ps;
+    }
+    Ok(u)
+}

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The plan's cost model: what a whole load costs, not only its timed loops. Every unit cost
+//! is measured on the running kernel at load (`calibrate.rs`): one key unregistration (an RCU
+//! grace period), each strategy's operation in each mode, a class creation, a thread start.
+//! The model multiplies them by what the plan does: timed and warm-up operations, populating
+//! passes, key registrations and unregistrations, thread start-ups. It also counts the lockdep
+//! classes a plan can create and the memory the RFC's leak mode leaves behind, so that a plan
+//! that would run for hours, switch lockdep off or exhaust memory is refused before it starts.
+
+use crate::params::{Mode, Plan, MODES};
+use crate::strategy::{Keys, StrategyInfo};
+use kernel::prelude::*;
+
+/// Sites the calibration probes cycle through (each probe of a table strategy leaves that many
+/// records, unregistered before the plan runs: one grace period each).
+pub(crate) const PROBE_SITES: usize = 2;
+/// Operations per calibration batch (fewer for per-object keys, whose operations wait for a
+/// grace period each).
+pub(crate) const PROBE_OPS: u64 = 512;
+pub(crate) const PROBE_OPS_PER_OBJECT: u64 = 2;
+/// Sites of the populating pass for per-object keys (each operation waits for a grace period).
+pub(crate) const PROBE_SITES_PER_OBJECT: usize = 1;
+/// Lookups per untimed chunk with which `concurrent` threads warm up and keep the load on.
+pub(crate) const STEADY_CHUNK: u64 = 256;
+/// Classes besides the sites' (bucket locks, the mutex's wait_lock, per-object keys in flight).
+const CLASS_MARGIN: u64 = 16;
+/// Most memory the RFC's leak mode (`leak_keys=1`) may leave behind in one load.
+const MAX_LEAKED_BYTES: u64 = 32 << 20;
+
+/// One strategy's unit costs, measured at load.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct UnitCosts {
+    /// Picoseconds per operation in each mode (indexed as `MODES`), classes already made. For
+    /// `concurrent`: wall time per operation of each thread, with the plan's most threads.
+    pub(crate) op_ps: [u64; MODES.len()],
+    /// ns to make one table record (allocate, name, register its key).
+    pub(crate) miss_ns: u64,
+    /// ns a first acquire costs beyond a later one (lockdep makes the class).
+    pub(crate) class_ns: u64,
+}
+
+/// Everything measured at load.
+pub(crate) struct Calibration {
+    /// One key unregistration: its RCU grace period, mostly.
+    pub(crate) gp_ns: u64,
+    /// Starting and joining one kthread of a `concurrent` run.
+    pub(crate) thread_ns: u64,
+    /// Printing one log line (a result row goes to the console as it is made).
+    pub(crate) line_ns: u64,
+    /// Per entry of `plan.strategies`.
+    pub(crate) units: KVec<UnitCosts>,
+    /// Factor (x1000) on `class_ns` for the plan's peak class count: lockdep compares a new
+    /// class's name with every class it holds (`count_matching_names()`), so making a class
+    /// costs more the more classes there are.
+    pub(crate) class_scale_milli: u64,
+    /// What the calibration itself took.
+    pub(crate) spent_ns: u64,
+}
+
+/// The cost of one configuration (strategy x mode x sites x threads).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct ConfigCost {
+    /// Before the runs: unregistering the records the previous configuration left (this
+    /// one's reset), and the populating pass. (The last configuration's records are
+    /// unregistered at unload, after insmod: not in the estimate.)
+    pub(crate) setup_ns: u64,
+    /// Each run (warm-up or timed), with its untimed work (`create`'s reset, thread start-up).
+    pub(crate) run_ns: u64,
+    /// The first run's extra: lockdep making the classes (`acquire`), or all threads racing to
+    /// make the records (`concurrent`).
+    pub(crate) first_run_extra_ns: u64,
+    /// Key unregistrations (grace periods) in the whole configuration.
+    pub(crate) gps: u64,
+    /// Of `run_ns`, the part spent in timed operations.
+    pub(crate) timed_ns: u64,
+    /// Printing the configuration's lines (a console can be slow).
+    pub(crate) lines_ns: u64,
+}
+
+impl ConfigCost {
+    /// The estimate for run `run` (0-based, warm-up runs included).
+    pub(crate) fn run_estimate_ns(&self, run: u32) -> u64 {
+        self.run_ns + if run == 0 { self.first_run_extra_ns } else { 0 }
+    }
+
+    fn total_ns(&self, runs: u32) -> u64 {
+        self.setup_ns
+            .saturating_add(self.lines_ns)
+            .saturating_add(self.first_run_extra_ns)
+            .saturating_add(self.run_ns.saturating_mul(runs as u64))
+    }
+}
+
+/// Operations per run of `mode` for a strategy (what `workload.rs` does).
+pub(crate) fn ops_per_run(plan: &Plan, info: &StrategyInfo, mode: Mode, sites: usize) -> u64 {
+    match mode {
+        Mode::Create => (sites as u64).min(info.max_ops),
+        // The mutex in atomic mode only demonstrates the report; a few operations are enough.
+        Mode::Atomic if !info.atomic_safe => plan.loops.min(info.max_ops).min(16),
+        _ => plan.loops.min(info.max_ops),
+    }
+}
+
+fn ns(ops: u64, ps_per_op: u64) -> u64 {
+    ops.saturating_mul(ps_per_op) / 1000
+}
+
+/// The model for one configuration.
+pub(crate) fn config_cost(
+    plan: &Plan,
+    info: &StrategyInfo,
+    u: &UnitCosts,
+    cal: &Calibration,
+    mode: Mode,
+    sites: usize,
+    threads: u32,
+    prev_sites: usize,
+) -> ConfigCost {
+    let n = sites as u64;
+    let ops = ops_per_run(plan, info, mode, sites);
+    let runs = (plan.warmup + plan.runs) as u64;
+    let unregisters = info.keys == Keys::Table && !plan.leak_keys;
+    let lookup_ps = u.op_ps[Mode::Lookup as usize];
+    let mut c = ConfigCost {
+        // The result rows (printed after each run's wall time is taken), and the
+        // configuration's summary and check lines.
+        lines_ns: (runs + 3) * cal.line_ns,
+        ..ConfigCost::default()
+    };
+    // Records the previous configuration left in the table, unregistered by this one's reset.
+    if unregisters {
+        c.setup_ns += (prev_sites as u64).saturating_mul(cal.gp_ns);
+        c.gps = prev_sites as u64;
+    }
+    // Populating pass before the timed runs (not in `create` nor `concurrent`).
+    if mode != Mode::Create && mode != Mode::Concurrent {
+        c.setup_ns += match info.keys {
+            Keys::Table => n.saturating_mul(u.miss_ns),
+            _ => ns(n, lookup_ps),
+        };
+    }
+    match mode {
+        Mode::Create => {
+            c.timed_ns = match info.keys {
+                Keys::Table => ops.saturating_mul(u.miss_ns),
+                _ => ns(ops, lookup_ps),
+            };
+            c.run_ns += c.timed_ns;
+            if unregisters {
+                // Each run first empties the table: one grace period per record.
+                c.run_ns += ops.saturating_mul(cal.gp_ns);
+                c.gps += runs * ops;
+            }
+        }
+        Mode::Concurrent => {
+            // Each thread warms up with one chunk and keeps the load on with more until the
+            // last one ends its timed batch: count one chunk either side.
+            let per_thread = ops + 2 * STEADY_CHUNK;
+            c.timed_ns = ns(ops, u.op_ps[mode as usize]);
+            c.run_ns += ns(per_thread, u.op_ps[mode as usize]) + threads as u64 * cal.thread_ns;
+            if info.keys == Keys::Table {
+                c.first_run_extra_ns = n.saturating_mul(u.miss_ns);
+            }
+        }
+        _ => {
+            c.timed_ns = ns(ops, u.op_ps[mode as usize]);
+            c.run_ns += c.timed_ns;
+            if mode == Mode::Acquire && info.keys != Keys::PerObject {
+                // A batch starts at the first site: it acquires `min(sites, ops)` of them.
+                c.first_run_extra_ns = n
+                    .min(ops)
+                    .saturating_mul(u.class_ns)
+                    .saturating_mul(cal.class_scale_milli)
+                    / 1000;
+            }
+        }
+    }
+    if info.keys == Keys::PerObject {
+        // Every operation registers a key and unregisters it (its measured cost includes that).
+        let populate = if mode == Mode::Create || mode == Mode::Concurrent {
+            0
+        } else {
+            n
+        };
+        c.gps += populate
+            + runs
+                * ops
+                * if mode == Mode::Concurrent {
+                    threads as u64
+                } else {
+                    1
+                };
+    }
+    c
+}
+
+/// The estimate of a whole plan.
+#[derive(Default)]
+pub(crate) struct Estimate {
+    pub(crate) total_ns: u64,
+    /// Of which: timed operations (warm-up runs included).
+    pub(crate) timed_ns: u64,
+    /// Of which: grace periods of key unregistrations.
+    pub(crate) gp_ns: u64,
+    pub(crate) gps: u64,
+    pub(crate) configs: u64,
+}
+
+/// Calls `f(strategy entry, mode, sites, threads, prev_sites)` for every configuration the
+/// plan runs, in order (the harness runs the same loops); `prev_sites` is the sites of the
+/// strategy's previous configuration (0 for its first), whose records this one's reset removes.
+pub(crate) fn for_each_config(
+    plan: &Plan,
+    infos: &[&StrategyInfo],
+    mut f: impl FnMut(usize, Mode, usize, u32, usize),
+) {
+    for (k, info) in infos.iter().enumerate() {
+        let mut prev = 0;
+        for &mode in plan.modes.iter() {
+            if !plan.runs_mode(info, mode) {
+                continue;
+            }
+            for &sites in plan.sites.iter() {
+                if mode == Mode::Concurrent {
+                    for &t in plan.threads.iter() {
+                        f(k, mode, sites, t, prev);
+                        prev = sites;
+                    }
+                } else {
+                    f(k, mode, sites, 1, prev);
+                    prev = sites;
+                }
+            }
+        }
+    }
+}
+
+/// The whole plan's estimate; `infos[k]` describes `plan.strategies[k]`.
+pub(crate) fn estimate(plan: &Plan, infos: &[&StrategyInfo], cal: &Calibration) -> Estimate {
+    let mut e = Estimate {
+        total_ns: cal.spent_ns,
+        ..Estimate::default()
+    };
+    let runs = plan.warmup + plan.runs;
+    for_each_config(plan, infos, |k, mode, sites, t, prev| {
+        let u = cal.units.get(k).copied().unwrap_or_default();
+        let c = config_cost(plan, infos[k], &u, cal, mode, sites, t, prev);
+        // Never less than its grace periods (per-object keys' probed operations include
+        // theirs; before the probes, this is the whole lower bound).
+        let total = c.total_ns(runs).max(c.gps.saturating_mul(cal.gp_ns));
+        e.total_ns = e.total_ns.saturating_add(total);
+        e.timed_ns = e
+            .timed_ns
+            .saturating_add(c.timed_ns.saturating_mul(runs as u64));
+        e.gps = e.gps.saturating_add(c.gps);
+        e.configs += 1;
+    });
+    e.gp_ns = e.gps.saturating_mul(cal.gp_ns);
+    e
+}
+
+/// The parameter to lower when the estimate is too long: what dominates it.
+pub(crate) fn what_to_lower(plan: &Plan, infos: &[&StrategyInfo], e: &Estimate) -> &'static str {
+    if e.gp_ns >= e.timed_ns {
+        if plan.modes.contains(&Mode::Create) {
+            "runs (or sites, or leave out mode=create)"
+        } else if infos.iter().any(|i| i.keys == Keys::PerObject) {
+            "runs (or leave out strategy=dynamic)"
+        } else {
+            "sites (every table record's key is unregistered, one grace period each)"
+        }
+    } else if plan.loops > 1000 {
+        "loops"
+    } else {
+        "runs"
+    }
+}
+
+/// Lockdep classes the plan can hold at once: a class is made at a key's first acquire
+/// (`acquire` mode; `init` and lookups make none) and freed when its key is unregistered.
+pub(crate) fn classes_needed(plan: &Plan, infos: &[&StrategyInfo]) -> u64 {
+    if !plan.modes.contains(&Mode::Acquire) {
+        return 0;
+    }
+    // Every batch starts at the first site, so a configuration acquires `min(sites, loops)`.
+    let acquired = |n: usize| (n as u64).min(plan.loops);
+    let max_sites = plan.sites.iter().map(|&n| acquired(n)).max().unwrap_or(0);
+    let sum_sites: u64 = plan.sites.iter().map(|&n| acquired(n)).sum();
+    let mut n = CLASS_MARGIN;
+    for info in infos {
+        n += match info.keys {
+            // Static keys stay classes until the module goes.
+            Keys::Static => max_sites,
+            // The RFC's leak: every configuration registers new keys and never unregisters.
+            Keys::Table if plan.leak_keys => sum_sites + PROBE_SITES as u64,
+            Keys::Table => max_sites,
+            Keys::PerObject => 1,
+        };
+    }
+    // The fallback's keys are the sites' `Location`s (shared with `location`, if it runs:
+    // counted twice then, which errs on the safe side).
+    let falls_back = plan.fail_alloc_every > 0 && infos.iter().any(|i| i.keys != Keys::Static);
+    if falls_back {
+        n += max_sites;
+    }
+    n
+}
+
+/// `Calibration::class_scale_milli`: classes at the plan's peak over classes when probed.
+/// Without `lockdep_classes=` the classes in use are taken as few (256), which overestimates.
+pub(crate) fn class_scale_milli(plan: &Plan, needed: u64) -> u64 {
+    let in_use = plan.lockdep_classes.unwrap_or(256).max(1);
+    (in_use + needed) * 1000 / in_use
+}
+
+/// Memory the RFC's leak mode leaves behind: every table reset leaks its records and buckets.
+pub(crate) fn leaked_bytes(
+    plan: &Plan,
+    infos: &[&StrategyInfo],
+    record_bytes: u64,
+    bucket_bytes: u64,
+) -> u64 {
+    if !plan.leak_keys {
+        return 0;
+    }
+    let mut bytes = 0u64;
+    for_each_config(plan, infos, |k, mode, sites, _, _| {
+        if infos[k].keys != Keys::Table {
+            return;
+        }
+        let n = sites as u64;
+        let resets = if mode == Mode::Create {
+            (plan.warmup + plan.runs) as u64 + 1
+        } else {
+            1
+        };
+        bytes = bytes.saturating_add(resets.saturating_mul(n * (record_bytes + bucket_bytes)));
+    });
+    bytes
+}
+
+/// Refuses a plan that would leak more than `MAX_LEAKED_BYTES`.
+pub(crate) fn check_leak(bytes: u64) -> Result {
+    if bytes > MAX_LEAKED_BYTES {
+        pr_err!(
+            "invalid parameters: leak_keys=1 would leave about {} KiB behind in this load, more than {} KiB; lower runs or sites\n",
+            bytes >> 10,
+            MAX_LEAKED_BYTES >> 10
+        );
+        pr_err!(
+            "error param=leak_keys value=1 valid=leaked_kib<={} leaked_kib={}\n",
+            MAX_LEAKED_BYTES >> 10,
+            bytes >> 10
+        );
+        return Err(EINVAL);
+    }
+    Ok(())
+}
