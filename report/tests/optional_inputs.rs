@@ -139,7 +139,7 @@ fn several_uml_boots_render_as_the_headline_source() {
     assert!(report.contains("Not decided by this data."));
     // The fallback, timed against the same cell without failures.
     assert!(report.contains("With every table allocation failing (an injected failure rate, `fail_alloc_every=1`), a `mutex` lock init costs 3006 ns [real CPU, UML; spread 33 % across 3 loads, over 10 %] against 6012 ns"), "{report}");
-    assert!(report.contains("`guest-uml-lockdep` had 1 CPUs, never more threads than that"));
+    assert!(report.contains("`guest-uml-lockdep` had 1 CPU, never more threads than that"));
     assert!(report.contains("ran 9 loads in 3 boot(s)"));
     assert!(report.contains("a raw spinlock lock+unlock 44.5 ns (`lock`, 3 runs)"));
     assert!(report.contains("`guest-uml-lockdep` PREEMPT_VOLUNTARY, no SMP, so Tiny RCU"));

@@ -91,7 +91,13 @@ fn cores(ds: &Dataset) -> String {
         .iter()
         .map(|(s, i)| {
             let c: Vec<String> = i.cores.iter().map(ToString::to_string).collect();
-            let what = if s.is_host() { "cores" } else { "CPUs" };
+            let one = i.cores.len() == 1 && i.cores.contains(&1);
+            let what = match (s.is_host(), one) {
+                (true, true) => "core",
+                (true, false) => "cores",
+                (false, true) => "CPU",
+                (false, false) => "CPUs",
+            };
             if c.is_empty() {
                 format!("`{}` did not record its {what} (at most {} threads)", s.id(), i.max_threads)
             } else if i.oversubscribed > 0 {
