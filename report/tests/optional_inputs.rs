@@ -206,6 +206,11 @@ fn precision_and_calibration_inputs_are_rendered() {
     assert!(o.status.success(), "{}", stderr(&o));
     let report = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
     assert!(report.contains("1/2 as expected; missed `abba-across-objects`"));
+    // Table hits beside the lock pair: the fixture's spinlock hit at 64 sites over 45.0 ns.
+    assert!(
+        report.contains("A table hit in units of that raw spinlock pair: `spinlock` 7.32x"),
+        "{report}"
+    );
     // The matrix is in REPORT.md too, one row per strategy.
     let section = &report[report.find("## Lockdep precision").unwrap()..];
     assert!(section.contains("| dynamic | no row | MISSED"), "{section}");

@@ -4,6 +4,7 @@
 
 use super::{scaling, strategies, versus, Figure, Pt};
 use crate::aggregate::{strategy_rank, Dataset, Series, Summary};
+use crate::report::basis::PLAN_SITES;
 
 pub(super) fn pt(x: f64, s: &Summary) -> Pt {
     let (lo, hi) = s.whiskers();
@@ -27,15 +28,19 @@ pub(super) fn threads_word(t: u32) -> &'static str {
     }
 }
 
-/// The point a per-strategy panel shows for a mode: fewest threads, then most sites.
+/// The point a per-strategy panel shows for a mode: fewest threads, then the plan's sites if
+/// measured there (the summary table's point), else the most sites.
 pub(super) fn mode_point(ds: &Dataset, s: &Series, mode: &str) -> Option<(u32, u64)> {
     let t = ds.cells_of(s, mode).map(|(k, _)| k.threads).min()?;
-    let n = ds
-        .cells_of(s, mode)
-        .filter(|(k, _)| k.threads == t)
-        .map(|(k, _)| k.sites)
-        .max()?;
-    Some((t, n))
+    let sites = || {
+        ds.cells_of(s, mode)
+            .filter(|(k, _)| k.threads == t)
+            .map(|(k, _)| k.sites)
+    };
+    if sites().any(|n| n == PLAN_SITES) {
+        return Some((t, PLAN_SITES));
+    }
+    Some((t, sites().max()?))
 }
 
 /// All figures the data supports, in a stable order.

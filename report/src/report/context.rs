@@ -250,6 +250,11 @@ fn calibration(b: Option<&Basis>, ex: &Extras) -> String {
         "clock" => "ktime_get",
         _ => "",
     };
+    let lock_pair = by.get("lock").map(|v| {
+        let mut v = v.clone();
+        v.sort_by(f64::total_cmp);
+        median_sorted(&v)
+    });
     let parts: Vec<String> = by
         .into_iter()
         .map(|(k, mut v)| {
@@ -267,10 +272,33 @@ fn calibration(b: Option<&Basis>, ex: &Extras) -> String {
             )
         })
         .collect();
-    format!(
+    let mut out = format!(
         "**Calibration**: the kernel's refscale in the same boots of `{source}` reads {} (medians).",
         join_and(&parts)
-    )
+    );
+    // Each table's hit beside the lock pair a kernel reader knows.
+    if let (Some(b), Some(lock)) = (b, lock_pair) {
+        let beside: Vec<String> = ["spinlock", "rcu", "cached"]
+            .iter()
+            .filter_map(|st| b.at("lookup", st, &[]).map(|c| (st, c)))
+            .map(|(st, c)| format!("`{st}` {}x", ratio2(c.median / lock)))
+            .collect();
+        if !beside.is_empty() {
+            out.push_str(&format!(
+                " A table hit in units of that raw spinlock pair: {}.",
+                beside.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+fn ratio2(r: f64) -> String {
+    if r >= 1.0 {
+        format!("{r:.2}")
+    } else {
+        format!("{r:.3}")
+    }
 }
 
 /// Instructions per host lookup, where the export counted them.
