@@ -6,7 +6,7 @@
 //! grace periods and a few thousand operations.
 
 use crate::cost::{
-    UnitCosts, PROBE_OPS, PROBE_OPS_PER_OBJECT, PROBE_SITES, PROBE_SITES_PER_OBJECT,
+    steady_chunk, UnitCosts, PROBE_OPS, PROBE_OPS_PER_OBJECT, PROBE_SITES, PROBE_SITES_PER_OBJECT,
 };
 use crate::glue;
 use crate::params::{Mode, Plan};
@@ -94,7 +94,8 @@ pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> 
                 let t0 = glue::now_ns();
                 concurrent_run(s, sites, ops, t)?;
                 let wall = (glue::now_ns() - t0).saturating_sub(t as u64 * thread_ns);
-                wall * 1000 / ops
+                // Per operation of each thread, its untimed chunks either side included.
+                wall * 1000 / (ops + 2 * steady_chunk(ops))
             }
         };
         u.op_ps[mode as usize] = ps;

@@ -21,8 +21,15 @@ pub(crate) const PROBE_OPS: u64 = 512;
 pub(crate) const PROBE_OPS_PER_OBJECT: u64 = 2;
 /// Sites of the populating pass for per-object keys (each operation waits for a grace period).
 pub(crate) const PROBE_SITES_PER_OBJECT: usize = 1;
-/// Lookups per untimed chunk with which `concurrent` threads warm up and keep the load on.
-pub(crate) const STEADY_CHUNK: u64 = 256;
+/// Most lookups per untimed chunk with which `concurrent` threads warm up and keep the load on.
+const STEADY_CHUNK: u64 = 256;
+
+/// Lookups per untimed chunk for a timed batch of `ops`: a sixteenth of it, so a thread that
+/// has ended its batch re-checks often (and per-object keys, at 64 ops, wait for few grace
+/// periods), at most `STEADY_CHUNK`.
+pub(crate) fn steady_chunk(ops: u64) -> u64 {
+    (ops / 16).clamp(1, STEADY_CHUNK)
+}
 /// Classes besides the sites' (bucket locks, the mutex's wait_lock, per-object keys in flight).
 const CLASS_MARGIN: u64 = 16;
 /// Most memory the RFC's leak mode (`leak_keys=1`) may leave behind in one load.
@@ -156,7 +163,7 @@ pub(crate) fn config_cost(
         Mode::Concurrent => {
             // Each thread warms up with one chunk and keeps the load on with more until the
             // last one ends its timed batch: count one chunk either side.
-            let per_thread = ops + 2 * STEADY_CHUNK;
+            let per_thread = ops + 2 * steady_chunk(ops);
             c.timed_ns = ns(ops, u.op_ps[mode as usize]);
             c.run_ns += ns(per_thread, u.op_ps[mode as usize]) + threads as u64 * cal.thread_ns;
             if info.keys == Keys::Table {

@@ -12,7 +12,7 @@ use crate::sites::{CallSite, CALL_SITES};
 use crate::strategy::{Class, Keys, Strategy, StrategyInfo};
 use core::hint::black_box;
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::bindings;
 use kernel::prelude::*;
 
@@ -203,8 +203,11 @@ fn run_mode<S: Strategy>(
     Ok(())
 }
 
-/// `threads` kthreads, one per CPU, released together, each timing its own batch of lookups
-/// over the same sites. Returns (mean, max) batch time in ns.
+/// `threads` kthreads, one per CPU, released together, in refscale's reader shape: each warms
+/// up with a chunk of untimed lookups and keeps warming until every thread has; then times
+/// its own batch; then keeps the load on with untimed chunks until the last thread has ended
+/// its timed batch, so every timed batch runs against the same contention from start to end.
+/// Returns (mean, max) timed batch in ns.
 pub(crate) fn concurrent_run<S: Strategy>(
     s: &'static S,
     sites: &'static [CallSite],
@@ -212,9 +215,26 @@ pub(crate) fn concurrent_run<S: Strategy>(
     threads: u32,
 ) -> Result<(u64, u64)> {
     let elapsed: [AtomicU64; MAX_THREADS] = [const { AtomicU64::new(0) }; MAX_THREADS];
+    let warming = AtomicU32::new(threads);
+    let timing = AtomicU32::new(threads);
+    let chunk = cost::steady_chunk(ops);
     glue::run_on_threads(threads, &|i: u32| {
+        let mut cursor = 0;
+        black_box(lookups(s, sites, &mut cursor, chunk));
+        // AcqRel/Acquire, as refscale's atomic_dec_return()/atomic_read_acquire(): the
+        // counters order nothing else (each thread's data is its own), they only say when.
+        if warming.fetch_sub(1, Ordering::AcqRel) != 1 {
+            while warming.load(Ordering::Acquire) != 0 {
+                black_box(lookups(s, sites, &mut cursor, chunk));
+            }
+        }
         let ns = run_timed(|| lookup_batch(s, sites, ops));
         elapsed[i as usize].store(ns, Ordering::Relaxed);
+        if timing.fetch_sub(1, Ordering::AcqRel) != 1 {
+            while timing.load(Ordering::Acquire) != 0 {
+                black_box(lookups(s, sites, &mut cursor, chunk));
+            }
+        }
     })?;
     // Relaxed: `run_on_threads` returned after every thread completed (a completion orders it).
     let all = &elapsed[..threads as usize];
