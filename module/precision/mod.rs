@@ -189,12 +189,22 @@ fn describe(label: &str, site: &CallSite, class: Class) {
     // SAFETY: every strategy names its classes with NUL-terminated strings that live as long
     // as the key.
     let name = unsafe { CStr::from_char_ptr(class.name) };
+    // Which kind of key the strategy gave: the `Location` itself (the `location` strategy and
+    // every fallback), the site's static key (`macro`), or one it registered.
+    let key = if class.key == site.loc as *const _ as *mut _ {
+        "location"
+    } else if class.key == site.key as *const _ as *mut _ {
+        "static"
+    } else {
+        "registered"
+    };
     pr_info!(
-        "precision lock label={} site={}:{}:{} class={}\n",
+        "precision lock label={} site={}:{}:{} key={} class={}\n",
         label,
         site.loc.file(),
         site.loc.line(),
         site.loc.column(),
+        key,
         name
     );
 }
