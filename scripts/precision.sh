@@ -11,8 +11,8 @@
 #   --scenarios LIST   comma list (default: all seven)
 #   --strategies LIST  comma list (default: every strategy but noop; class-limit and reload
 #                      also run mutex+leak_keys, the RFC as posted)
-#   --out CSV          default results/precision.csv
-#   --raw DIR          raw logs, default results/raw/precision
+#   --out CSV|DIR      default results/precision.csv (a directory: DIR/precision.csv)
+#   --raw DIR          raw logs, default raw/precision beside the CSV
 #   --check FILE       compare each outcome with FILE (lines "scenario strategy outcome");
 #                      exit 1 if one differs or has no line there
 #
@@ -27,7 +27,7 @@ usage() { awk 'NR < 7 { next } !/^#/ || /shellcheck/ { exit } { sub(/^# ?/, "");
 
 ALL_SCENARIOS=abba-two-sites,abba-across-objects,same-site-nesting,two-locations,reload,class-limit,fallback-name
 ALL_STRATEGIES=mutex,spinlock,rcu,location,macro,dynamic,cached
-flavour='' kdir='' ko='' scenarios=$ALL_SCENARIOS strategies='' out=$REPO/results/precision.csv raw=$REPO/results/raw/precision check=''
+flavour='' kdir='' ko='' scenarios=$ALL_SCENARIOS strategies='' out=$REPO/results/precision.csv raw='' check=''
 while [ $# -gt 0 ]; do
   case $1 in
     --flavour|--kernel|--ko|--scenarios|--strategies|--out|--raw|--check) [ $# -ge 2 ] || usage ;;
@@ -41,6 +41,8 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 [ -z "$check" ] || [ -r "$check" ] || die "--check: cannot read $check"
+[ ! -d "$out" ] || out=$out/precision.csv
+[ -n "$raw" ] || raw=$(dirname "$out")/raw/precision
 [ -z "$kdir" ] || [ -f "$kdir/.config" ] || die "--kernel $kdir: not a kernel build directory"
 [ -z "$kdir$ko" ] || { [ -n "$kdir" ] && [ -n "$ko" ]; } || die "--kernel and --ko go together"
 if [ -z "$flavour" ] && [ -n "$kdir" ]; then
