@@ -47,7 +47,9 @@ while IFS= read -r line; do
     CONFIG_*=*) grep -qx "$line" "$out/.config" || { echo "config: wanted $line, got: $(grep "^${line%%=*}=\|^# ${line%%=*} is not set" "$out/.config" || echo unset)" >&2; bad=1; } ;;
     "# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; grep -q "^$opt=" "$out/.config" && { echo "config: wanted $opt off, got $(grep "^$opt=" "$out/.config")" >&2; bad=1; } ;;
   esac
-done < <(cat "${frags[@]}")
+done < <(cat "${frags[@]}" | awk '{ o = $0; sub(/^# /, "", o); sub(/[= ].*/, "", o) }
+                                   /^CONFIG_|^# CONFIG_/ { if (!(o in v)) k[++n] = o; v[o] = $0 }
+                                   END { for (i = 1; i <= n; i++) print v[k[i]] }')   # a later fragment overrides
 [ $bad = 0 ] || die "kernel config ($flavour) lost options above; check their dependencies"
 
 step "building kernel ($flavour) with $(nproc) jobs (3 to 10 minutes on 2 cores)"
@@ -58,5 +60,5 @@ make -s -C "$src" O="$out" "${kmake[@]}" -j"$(nproc)" "${targets[@]}" >"$out/bui
 step "kernel ($flavour) built in $(( $(date +%s) - start )) s"
 touch "$out/.lockclass-done"
 # Older builds of this flavour (other config, compiler or source) are stale: drop them.
-find "$CACHE/kernel" -mindepth 1 -maxdepth 1 -name "$flavour-*" ! -name "$(basename "$out")" -exec rm -rf {} +
+find "$CACHE/kernel" -mindepth 1 -maxdepth 1 -name "$flavour-????????????" ! -name "$(basename "$out")" -exec rm -rf {} +
 echo "$out"

@@ -16,8 +16,11 @@ KMAKE_ARGS=(LLVM=1 "RUSTC=$KRUSTC" "BINDGEN=$BINDGEN")
 # natively on the host CPU.
 flavour_arch() { case $1 in uml*) echo um ;; *) echo x86 ;; esac; }
 flavour_frags() { # FLAVOUR: the config fragments, in merge order
-  if [ "$(flavour_arch "$1")" = um ]; then echo "$REPO/kernel/config/$1.config"
-  else echo "$REPO/kernel/config/base.config $REPO/kernel/config/$1.config"; fi
+  case $1 in
+    uml) echo "$REPO/kernel/config/uml.config" ;;
+    uml-*) echo "$REPO/kernel/config/uml.config $REPO/kernel/config/$1.config" ;;  # an overlay
+    *) echo "$REPO/kernel/config/base.config $REPO/kernel/config/$1.config" ;;
+  esac
 }
 # make arguments per flavour. `um` gives C code -mcmodel=large but Rust a PIE relocation model
 # whose GOT-relative relocations the module loader refuses ("Unknown rela relocation: 9"); a
