@@ -1,4 +1,4 @@
-//! The data half of lockclass-bench: kernel log -> tidy CSV -> plots -> REPORT.md.
+//! The data half of lockclass-bench: kernel logs -> tidy CSV -> REPORT.md, detail/ and plots.
 //!
 //! Library so the integration tests can call the same code the binary runs.
 

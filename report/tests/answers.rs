@@ -149,14 +149,15 @@ fn difference_inside_the_spread_is_no_difference() {
 
 #[test]
 fn loads_that_disagree_leave_the_question_open() {
-    // One load of the mutex cell reads half again as much: spread over the limit.
+    // One load of the mutex cell reads as fast as spinlock: spread over the limit, and the
+    // loads of the two overlap.
     let d = Data::new()
         .cell(
             "guest-uml",
             "mutex",
             "lookup",
             150.0,
-            &[1.0, 1.5, 1.0, 1.0, 1.0, 1.0],
+            &[1.0, 0.6, 1.0, 1.0, 1.0, 1.0],
         )
         .uml("spinlock", "lookup", 100.0);
     let out = render(&d, None, None);
@@ -166,9 +167,30 @@ fn loads_that_disagree_leave_the_question_open() {
         a.contains("the data do not decide between spinlock and mutex"),
         "{a}"
     );
-    assert!(a.contains("spread 50 % across 6 loads, over 10 %"), "{a}");
+    assert!(a.contains("spread 40 % across 6 loads, over 10 %"), "{a}");
     // The summary marks the same figure.
     assert!(out.section("## Summary").contains("150 ns (noisy)"));
+}
+
+#[test]
+fn noisy_loads_that_all_agree_still_decide() {
+    // Mutex's loads spread by half, but every one of them is slower than every spinlock load.
+    let d = Data::new()
+        .cell(
+            "guest-uml",
+            "mutex",
+            "lookup",
+            150.0,
+            &[1.0, 1.5, 1.0, 1.0, 1.0, 1.0],
+        )
+        .uml("spinlock", "lookup", 100.0);
+    let a = render(&d, None, None).answer(1).to_string();
+    assert!(a.contains("Spinlock."), "{a}");
+    assert!(a.contains("spinlock is 1.50x faster than mutex"), "{a}");
+    assert!(
+        a.contains("150 ns [real CPU, UML; spread 50 % across 6 loads, over 10 %]"),
+        "{a}"
+    );
 }
 
 #[test]
@@ -449,7 +471,7 @@ fn macro_key_answer_follows_the_init_figures() {
             "macro",
             "init",
             50.0,
-            &[1.0, 2.0, 1.0, 1.0, 1.0, 1.0],
+            &[1.0, 0.7, 1.0, 1.0, 1.0, 1.0],
         )
         .uml("location", "init", 40.0);
     let a = render(&d, None, None).answer(4).to_string();

@@ -28,7 +28,7 @@ pub fn q3(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
         } else {
             out.push_str("How often creation fails is not counted here (no stats CSV). ");
         }
-        match timed_fallback(ds, b) {
+        match timed_fallback(ds, b, None) {
             Some(t) => out.push_str(&format!(
                 "With {} (an injected failure rate, `fail_alloc_every={k}`), a `{st}` {mode} costs {} against {} when allocation succeeds ({}).",
                 failing_phrase(t.k),
@@ -115,11 +115,19 @@ pub struct TimedFallback<'a> {
     pub ok: &'a Summary,
 }
 
-/// The RFC's table first, `init` before `create`: the first pair of a failing cell and the
-/// same configuration without failures.
-pub fn timed_fallback<'a>(ds: &'a Dataset, b: &Basis<'a>) -> Option<TimedFallback<'a>> {
+/// The first pair of a failing cell and the same configuration without failures: the
+/// `prefer`red table first, then the RFC's; `init` before `create`.
+pub fn timed_fallback<'a>(
+    ds: &'a Dataset,
+    b: &Basis<'a>,
+    prefer: Option<&'static str>,
+) -> Option<TimedFallback<'a>> {
+    let order: Vec<&'static str> = prefer
+        .into_iter()
+        .chain(TABLES.into_iter().filter(|st| Some(*st) != prefer))
+        .collect();
     for mode in ["init", "create"] {
-        for st in TABLES {
+        for &st in &order {
             let hit = ds
                 .failing_cells(b.series)
                 .filter(|(k, _)| k.strategy.1 == st && k.mode.1 == mode)

@@ -148,13 +148,22 @@ pub enum Verdict {
     Noisy,
 }
 
+/// Noise leaves a comparison open only where it could change it: when every load of one
+/// figure is faster than every load of the other, the loads agree on the answer however far
+/// apart they are.
 pub fn compare(a: &Summary, b: &Summary) -> Verdict {
-    if a.noisy() || b.noisy() {
-        return Verdict::Noisy;
-    }
     let (Some(r), true) = (ratio(b.median, a.median), a.median > 0.0) else {
         return Verdict::Same;
     };
+    if a.load_max < b.load_min {
+        return Verdict::Faster(r);
+    }
+    if a.load_min > b.load_max {
+        return Verdict::Slower(1.0 / r);
+    }
+    if a.noisy() || b.noisy() {
+        return Verdict::Noisy;
+    }
     // A difference smaller than either figure's spread across loads is not a difference.
     let noise = a.spread().unwrap_or(0.0).max(b.spread().unwrap_or(0.0));
     if (r - 1.0).abs() <= noise {

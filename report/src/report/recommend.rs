@@ -108,10 +108,10 @@ pub fn recommendation(md: &mut Md, b: Option<&Basis>, ds: &Dataset, ex: &Extras)
     md.blank();
 }
 
-fn fallback_item(b: &Basis, ds: &Dataset, ex: &Extras, best: &str) -> String {
+fn fallback_item(b: &Basis, ds: &Dataset, ex: &Extras, best: &'static str) -> String {
     let mut s = "**On allocation failure, fall back to the `Location` address as a static key**"
         .to_string();
-    match timed_fallback(ds, b) {
+    match timed_fallback(ds, b, Some(best)) {
         Some(t) => s.push_str(&format!(
             ": measured with `fail_alloc_every={}`, a `{}` {} costs {} with the fallback against {} without",
             t.k,
