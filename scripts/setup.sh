@@ -8,6 +8,7 @@ PACKAGES=(
   make gcc bc flex bison libelf-dev libssl-dev cpio dwarves kmod xz-utils
   qemu-system-x86 busybox-static                     # the guest
   fonts-dejavu-core                                  # text in the PNG plots
+  valgrind                                           # host export: instructions per lookup
 )
 
 missing=()
