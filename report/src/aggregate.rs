@@ -73,6 +73,8 @@ pub struct Summary {
     pub instructions: Option<f64>,
     /// Runs whose batch the module found too short for its clock.
     pub short_runs: usize,
+    /// Per boot, the median of that boot's load medians.
+    pub boot_medians: Vec<(Option<u32>, f64)>,
 }
 
 fn median_of(mut v: Vec<f64>) -> Option<f64> {
@@ -99,12 +101,20 @@ impl Summary {
                 .or_default()
                 .push(r.ns_per_op);
         }
-        let load_medians: Vec<f64> = groups
-            .into_values()
-            .filter_map(median_of)
-            .collect::<Vec<_>>();
-        let boots: BTreeSet<Option<u32>> = rows.iter().map(|r| r.boot).collect();
-        let boots = boots.len().max(1);
+        let per_load: Vec<(Option<u32>, f64)> = groups
+            .into_iter()
+            .filter_map(|((boot, _), v)| median_of(v).map(|m| (boot, m)))
+            .collect();
+        let mut by_boot: BTreeMap<Option<u32>, Vec<f64>> = BTreeMap::new();
+        for (boot, m) in &per_load {
+            by_boot.entry(*boot).or_default().push(*m);
+        }
+        let boot_medians: Vec<(Option<u32>, f64)> = by_boot
+            .into_iter()
+            .filter_map(|(b, v)| median_of(v).map(|m| (b, m)))
+            .collect();
+        let load_medians: Vec<f64> = per_load.into_iter().map(|(_, m)| m).collect();
+        let boots = boot_medians.len().max(1);
         let loads = load_medians.len();
         let load_min = load_medians.iter().copied().fold(f64::INFINITY, f64::min);
         let load_max = load_medians.iter().copied().fold(0.0, f64::max);
@@ -121,6 +131,7 @@ impl Summary {
             gp_per_op: median_of(rows.iter().filter_map(|r| r.gp_per_op).collect()),
             instructions: median_of(rows.iter().filter_map(|r| r.instructions_per_op).collect()),
             short_runs: rows.iter().filter(|r| r.short_batch).count(),
+            boot_medians,
         }
     }
 

@@ -144,6 +144,12 @@ fn several_uml_boots_render_as_the_headline_source() {
     assert!(report.contains("spinlock is 1.50x faster than mutex"));
     // The fallback, timed against the same cell without failures.
     assert!(report.contains("With every table allocation failing (an injected failure rate, `fail_alloc_every=1`), a `mutex` lock init costs 3006 ns [real CPU, UML; spread 33 % across 3 loads, over 10 %] against 6012 ns"), "{report}");
+    // The noise file lists each boot's figure: the third boot's mutex lookups read higher.
+    let noise = std::fs::read_to_string(out.join("detail/noise.md")).unwrap();
+    assert!(
+        noise.contains("| mutex | lookup | 1 | 64 | 0 | 150.300 | 150.300 | 199.899 | 150.300 | 6 | 33 % noisy |"),
+        "{noise}"
+    );
     // The recommendation times the fallback of the table it recommends.
     let rec =
         &report[report.find("## Recommendation").unwrap()..report.find("## Summary").unwrap()];

@@ -19,7 +19,7 @@ const SECTIONS: [&str; 6] = [
 ];
 
 /// The detail files every render writes, each linked from detail/README.md.
-const DETAILS: [&str; 8] = [
+const DETAILS: [&str; 9] = [
     "q1-mutex-or-spinlock.md",
     "q2-location-key.md",
     "q3-fallback.md",
@@ -27,6 +27,7 @@ const DETAILS: [&str; 8] = [
     "q5-scale.md",
     "cached.md",
     "precision.md",
+    "noise.md",
     "README.md",
 ];
 

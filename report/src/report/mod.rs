@@ -154,7 +154,7 @@ fn answers_section(md: &mut Md, b: Option<&Basis>, ds: &Dataset, ex: &Extras) {
 
 fn links(md: &mut Md, ex: &Extras) {
     md.para("## Detail and plots");
-    md.para("Per-question and per-source tables: [detail/README.md](detail/README.md) (questions one to five, `cached`, lockdep precision).");
+    md.para("Per-question and per-source tables: [detail/README.md](detail/README.md) (questions one to five, `cached`, lockdep precision, noise across loads and boots).");
     if let Some(note) = &ex.plot_note {
         md.para(note);
     }

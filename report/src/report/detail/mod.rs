@@ -3,10 +3,12 @@
 //! questions that need more (fallback timing, scale) add their own part after it.
 
 mod fallback;
+mod noise;
 mod scale;
 
 use std::collections::BTreeSet;
 
+use super::basis::Basis;
 use super::md::{cell, fmt_ratio, heads, ratio, Md};
 use super::{precision, Extras};
 use crate::aggregate::{Dataset, Series};
@@ -104,6 +106,9 @@ pub fn files(ds: &Dataset, ex: &Extras) -> Vec<(String, String)> {
         ex.precision.as_ref().map(|(n, _)| n.as_str()),
     );
     out.push(("precision.md".into(), md.0));
+    let mut md = Md::default();
+    noise::file(&mut md, Basis::choose(ds).as_ref());
+    out.push(("noise.md".into(), md.0));
     let mut index = Md::default();
     index.para("# Detail tables");
     index.para(format!(
