@@ -3,6 +3,7 @@
 # check-log.sh, kernel/init.sh, kernel/guest-lib.sh), without the benchmark module.
 #   --kernel DIR  kernel build directory (default: scripts/build-kernel.sh lockdep, which
 #                 builds it if it is not cached)
+#   --uml DIR     User-Mode Linux kernel build directory (default: scripts/build-kernel.sh uml)
 #   --no-boot     only the checks that need no guest (syntax, fixtures, usage errors)
 # Boots use small Rust modules built here: the kernel's samples/rust/rust_minimal.rs and the
 # ones in scripts/tests/modules/, each provoking one kind of kernel report.
@@ -10,12 +11,13 @@
 # shellcheck source-path=SCRIPTDIR/.. source=common.sh
 . "$(dirname "$0")/../common.sh"
 
-kdir='' boot=1
+kdir='' umldir='' boot=1
 while [ $# -gt 0 ]; do
   case $1 in
     --kernel) [ $# -ge 2 ] || die "--kernel needs a directory"; kdir=$2; shift 2 ;;
+    --uml) [ $# -ge 2 ] || die "--uml needs a directory"; umldir=$2; shift 2 ;;
     --no-boot) boot=0; shift ;;
-    *) sed -n '2,9s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,10s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -137,7 +139,7 @@ EOF
     # 3. A guest that never reaches the end marker: the watchdog stops it.
     printf 'echo "lockclass-guest: sleeping forever"\nwhile :; do sleep 3600; done\n' >"$tmp/hang.sh"
     start=$SECONDS
-    t "hung guest is killed by the watchdog" 1 'run-guest: FAIL: guest hung: no end marker after 20s, watchdog killed QEMU' \
+    t "hung guest is killed by the watchdog" 1 'run-guest: FAIL: guest hung: no end marker after 20s, watchdog killed the guest' \
       "$RG" --kernel "$kdir" --script "$tmp/hang.sh" --log "$tmp/hang.log" --timeout 20
     took=$((SECONDS - start))
     if [ "$took" -le 45 ]; then pass "  ... within the watchdog time (${took}s)"; else fail "  ... within the watchdog time" "${took}s"; fi
@@ -168,6 +170,46 @@ EOF
       --timeout 180 --expect-splat 'WARNING: CPU: [0-9]+ PID: [0-9]+ at kernel/locking/lockdep.c'
     grep -q '^CONFIG_BUG=y' "$kdir/.config" ||
       echo "    (this kernel has no CONFIG_BUG=y, which tinyconfig turns off: add it to kernel/config/base.config)"
+  fi
+fi
+
+# The same runner boots User-Mode Linux: the same initramfs, markers, watchdog and log checks.
+if [ "$boot" = 1 ]; then
+  [ -n "$umldir" ] || umldir=$("$S/build-kernel.sh" uml)
+  echo "# guest boots with $umldir (User-Mode Linux)"
+  t "run-guest refuses --icount for a UML kernel" 2 'QEMU options' \
+    "$RG" --kernel "$umldir" --script /dev/null --log "$tmp/x.log" --icount
+  t "run-guest refuses --smp 2 for a UML kernel" 2 'exactly one CPU' \
+    "$RG" --kernel "$umldir" --script /dev/null --log "$tmp/x.log" --smp 2
+  umod=$tmp/umod
+  mkdir -p "$umod"
+  cp "$umldir/source/samples/rust/rust_minimal.rs" "$S/tests/modules/rust_atomic_sleep.rs" "$umod/"
+  echo "obj-m := rust_minimal.o rust_atomic_sleep.o" >"$umod/Kbuild"
+  read -r -a uargs <<<"$(flavour_make_args uml)"
+  if ! make -s -C "$umldir" M="$umod" "${KMAKE_ARGS[@]}" "${uargs[@]}" "KRUSTFLAGS=$(flavour_module_rustflags uml)" \
+       modules >"$tmp/umod.log" 2>&1; then
+    fail "build the UML test modules" "$(tail -n 20 "$tmp/umod.log")"
+  else
+    pass "build the UML test modules"
+    printf 'MODNAME=rust_minimal\n. /guest-lib.sh\n[ "$(nproc)" = 1 ] || fail "expected 1 CPU"\nload\nunload\ncheck_debug_locks\n' >"$tmp/uclean.sh"
+    t "UML: clean boot + insmod + rmmod passes (pinned)" 0 'run-guest: ok' \
+      "$RG" --kernel "$umldir" --ko "$umod/rust_minimal.ko" --script "$tmp/uclean.sh" --log "$tmp/uclean.log" --pin 0 --timeout 120
+    has "  ... the module's init and exit ran" "$tmp/uclean.log" 'rust_minimal: Rust minimal sample \(exit\)'
+    has "  ... /init powered off (UML exits)" "$tmp/uclean.log" '^lockclass-guest: end rc=0'
+    printf 'MODNAME=rust_atomic_sleep\n. /guest-lib.sh\nload\nunload\n' >"$tmp/usleep.sh"
+    t "UML: expected sleeping-in-atomic BUG passes with --expect-splat" 0 'run-guest: ok' \
+      "$RG" --kernel "$umldir" --ko "$umod/rust_atomic_sleep.ko" --script "$tmp/usleep.sh" \
+      --log "$tmp/usleep.log" --timeout 120 --expect-splat "$SLEEP_BUG"
+    t "  ... the same log fails check-log without --expect" 1 "$SLEEP_BUG" "$CL" "$tmp/usleep.log"
+    printf 'echo "lockclass-guest: sleeping forever"\nwhile :; do sleep 3600; done\n' >"$tmp/uhang.sh"
+    start=$SECONDS
+    t "UML: hung guest is killed by the watchdog" 1 'watchdog killed the guest' \
+      "$RG" --kernel "$umldir" --script "$tmp/uhang.sh" --log "$tmp/uhang.log" --timeout 10
+    took=$((SECONDS - start))
+    if [ "$took" -le 30 ]; then pass "  ... within the watchdog time (${took}s)"; else fail "  ... within the watchdog time" "${took}s"; fi
+    sleep 1
+    if pgrep -f "^$umldir/linux" >/dev/null; then fail "  ... no UML process left behind" "$(pgrep -af "^$umldir/linux" | head -3)"
+    else pass "  ... no UML process left behind"; fi
   fi
 fi
 
