@@ -6,7 +6,8 @@
 //! grace periods and a few thousand operations.
 
 use crate::cost::{
-    steady_chunk, UnitCosts, PROBE_OPS, PROBE_OPS_PER_OBJECT, PROBE_SITES, PROBE_SITES_PER_OBJECT,
+    steady_chunk, UnitCosts, PROBE_OPS, PROBE_OPS_PER_OBJECT, PROBE_OPS_PER_OBJECT_CONCURRENT,
+    PROBE_SITES, PROBE_SITES_PER_OBJECT,
 };
 use crate::glue;
 use crate::params::{Mode, Plan};
@@ -47,6 +48,25 @@ fn elapsed_ns(f: impl FnOnce() -> usize) -> u64 {
     glue::now_ns() - t0
 }
 
+/// ps per operation of `batch(ops)`. Operations that wait for a grace period each (per-object
+/// keys) are timed one at a time until `PROBE_OPS_PER_OBJECT` of them, or fewer once they
+/// have taken `PER_OBJECT_PROBE_NS`: a few on a kernel with slow grace periods, enough on one
+/// with fast ones for the clock's resolution.
+fn ps_per_op<S: Strategy>(ops: u64, mut batch: impl FnMut(u64) -> usize) -> u64 {
+    if S::KEYS != Keys::PerObject {
+        return elapsed_ns(|| batch(ops)) * 1000 / ops;
+    }
+    let (mut done, mut ns) = (0u64, 0u64);
+    while done < PROBE_OPS_PER_OBJECT.min(ops) && (done < 2 || ns < PER_OBJECT_PROBE_NS) {
+        ns += elapsed_ns(|| batch(1));
+        done += 1;
+    }
+    ns * 1000 / done.max(1)
+}
+
+/// Time after which a per-object probe stops (it always times two operations).
+const PER_OBJECT_PROBE_NS: u64 = 2_000_000;
+
 /// `s`'s unit costs in the modes the plan runs. Leaves up to `PROBE_SITES` records in `s`'s
 /// table (the caller resets it before the plan runs).
 pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> Result<UnitCosts> {
@@ -59,18 +79,13 @@ pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> 
     };
     let sites: &'static [CallSite] = &CALL_SITES[..max_sites.min(probe_sites)];
     let n = sites.len() as u64;
-    let probe_ops = if S::KEYS == Keys::PerObject {
-        PROBE_OPS_PER_OBJECT
-    } else {
-        PROBE_OPS
-    };
-    let ops = plan.loops.min(S::MAX_OPS).min(probe_ops).max(1);
+    let ops = plan.loops.min(S::MAX_OPS).min(PROBE_OPS).max(1);
     let mut u = UnitCosts::default();
     s.reset();
     // A populating pass: misses for the tables.
     let populate = elapsed_ns(|| lookup_batch(s, sites, n));
     u.miss_ns = populate / n;
-    u.op_ps[Mode::Lookup as usize] = elapsed_ns(|| lookup_batch(s, sites, ops)) * 1000 / ops;
+    u.op_ps[Mode::Lookup as usize] = ps_per_op::<S>(ops, |k| lookup_batch(s, sites, k));
     for &mode in plan.modes.iter() {
         if !plan.runs_mode(&info, mode) {
             continue;
@@ -80,17 +95,22 @@ pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> 
             Mode::Lookup | Mode::Create => continue,
             // The mutex in atomic mode is a demonstration: no probe provokes its report.
             Mode::Atomic if !S::ATOMIC_SAFE => u.op_ps[Mode::Lookup as usize],
-            Mode::Atomic => elapsed_ns(|| atomic_batch(s, sites, ops)) * 1000 / ops,
-            Mode::Init => elapsed_ns(|| init_batch::<S, false>(s, sites, ops)) * 1000 / ops,
+            Mode::Atomic => ps_per_op::<S>(ops, |k| atomic_batch(s, sites, k)),
+            Mode::Init => ps_per_op::<S>(ops, |k| init_batch::<S, false>(s, sites, k)),
             Mode::Acquire => {
                 // The first acquire of each site makes its class; the second batch hits.
                 let first = elapsed_ns(|| init_batch::<S, true>(s, sites, n));
-                let ps = elapsed_ns(|| init_batch::<S, true>(s, sites, ops)) * 1000 / ops;
+                let ps = ps_per_op::<S>(ops, |k| init_batch::<S, true>(s, sites, k));
                 u.class_ns = (first / n).saturating_sub(ps / 1000);
                 ps
             }
             Mode::Concurrent => {
                 let t = plan.threads.iter().copied().max().unwrap_or(1);
+                let ops = if S::KEYS == Keys::PerObject {
+                    ops.min(PROBE_OPS_PER_OBJECT_CONCURRENT)
+                } else {
+                    ops
+                };
                 let t0 = glue::now_ns();
                 concurrent_run(s, sites, ops, t)?;
                 let wall = (glue::now_ns() - t0).saturating_sub(t as u64 * thread_ns);

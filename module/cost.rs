@@ -16,9 +16,10 @@ use kernel::prelude::*;
 /// records, unregistered before the plan runs: one grace period each).
 pub(crate) const PROBE_SITES: usize = 2;
 /// Operations per calibration batch (fewer for per-object keys, whose operations wait for a
-/// grace period each).
+/// grace period each: at most this many, see `calibrate.rs`, and 2 per thread in `concurrent`).
 pub(crate) const PROBE_OPS: u64 = 512;
-pub(crate) const PROBE_OPS_PER_OBJECT: u64 = 2;
+pub(crate) const PROBE_OPS_PER_OBJECT: u64 = 16;
+pub(crate) const PROBE_OPS_PER_OBJECT_CONCURRENT: u64 = 2;
 /// Sites of the populating pass for per-object keys (each operation waits for a grace period).
 pub(crate) const PROBE_SITES_PER_OBJECT: usize = 1;
 /// Most lookups per untimed chunk with which `concurrent` threads warm up and keep the load on.

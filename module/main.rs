@@ -175,6 +175,9 @@ fn calibrate(plan: &Plan, infos: &[&StrategyInfo]) -> Result<Calibration> {
     let probed = (|| -> Result {
         for &i in plan.strategies.iter() {
             let u = (STRATEGIES[i].probe)(plan, cal.thread_ns)?;
+            // A line right after a batch, and a reschedule point, as after every timed run:
+            // the most such a line took counts for every result row.
+            let t_line = glue::now_ns();
             pr_info!(
                 "unit strategy={} miss_ns={} class_ns={} op_ns={}\n",
                 STRATEGIES[i].info.name,
@@ -182,6 +185,8 @@ fn calibrate(plan: &Plan, infos: &[&StrategyInfo]) -> Result<Calibration> {
                 u.class_ns,
                 List(u.op_ps.iter().map(|&ps| fmt::Milli(ps)))
             );
+            glue::cond_resched();
+            cal.line_ns = cal.line_ns.max(glue::now_ns() - t_line);
             cal.units.push(u, GFP_KERNEL)?;
         }
         Ok(())
