@@ -24,8 +24,14 @@ fn fake(root: &Path, dir: &str, group: &str, func: &str, value: &str, elems: u64
         r#"{{"group_id":"{group}","function_id":"{func}","value_str":"{value}","throughput":{{"Elements":{elems}}},"full_id":"{group}/{func}/{value}","directory_name":"{dir}","title":"{group}/{func}/{value}"}}"#
     );
     let est = format!(
-        r#"{{"mean":{{"confidence_interval":{{"confidence_level":0.95,"lower_bound":{},"upper_bound":{}}},"point_estimate":{},"standard_error":1.0}}}}"#,
-        ns[0], ns[2], ns[1]
+        r#"{{"median":{{"confidence_interval":{{"confidence_level":0.95,"lower_bound":{},"upper_bound":{}}},"point_estimate":{},"standard_error":1.0}},"mean":{{"confidence_interval":{{"confidence_level":0.95,"lower_bound":{},"upper_bound":{}}},"point_estimate":{},"standard_error":1.0}}}}"#,
+        ns[0],
+        ns[2],
+        ns[1],
+        // The mean differs, so that the test shows which estimate the export takes.
+        ns[0] * 3.0,
+        ns[2] * 3.0,
+        ns[1] * 3.0,
     );
     fs::write(new.join("benchmark.json"), bench).unwrap();
     fs::write(new.join("estimates.json"), est).unwrap();
