@@ -327,7 +327,11 @@ fn precision_decides_the_location_answer() {
     let out = render(&keys(), None, Some(&p));
     let a = out.answer(2);
     assert!(
-        a.contains("As cheap as a macro key, but not one class per source site"),
+        a.contains("Not on its own: it does not give one class per source site."),
+        "{a}"
+    );
+    assert!(
+        a.contains("(location and macro differ by less than their spread across loads)"),
         "{a}"
     );
     assert!(a.contains("`two-locations` missed"), "{a}");
@@ -343,7 +347,10 @@ fn precision_decides_the_location_answer() {
 
     let out = render(&keys(), None, None);
     let a = out.answer(2);
-    assert!(a.contains("with nothing to look up"), "{a}");
+    assert!(
+        a.contains("Cheap; its precision is not measured here."),
+        "{a}"
+    );
     assert!(
         a.contains("is not measured in this data (no precision CSV)"),
         "{a}"

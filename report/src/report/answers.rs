@@ -146,28 +146,21 @@ pub fn q2(b: Option<&Basis>, ex: &Extras) -> String {
                 b.series.id()
             );
         };
-        let v = compare(loc, mac);
-        let speed = match v {
-            Verdict::Faster(_) | Verdict::Same => "As cheap as a macro key".to_string(),
-            Verdict::Slower(r) => format!("{r:.2}x a macro key's cost"),
-            Verdict::Noisy => {
-                "Not decided against a macro key by this data (its loads disagree)".into()
-            }
-        };
         let missed = ex.precision.as_ref().is_some_and(|(_, rows)| {
             precision::deviations(rows, "location")
                 .iter()
                 .any(|(_, j)| *j == Judged::Missed)
         });
-        let verdict = if missed {
-            "but not one class per source site"
-        } else {
-            "with nothing to look up"
+        let lead = match (&ex.precision, missed) {
+            (_, true) => "Not on its own: it does not give one class per source site.",
+            (Some(_), false) => "Yes, as far as lockdep's precision was measured here.",
+            (None, false) => "Cheap; its precision is not measured here.",
         };
         let mut out = format!(
-            "{speed}, {verdict}: a lookup costs {} against {} for `macro` at {n} sites",
+            "{lead} A lookup costs {} against {} for `macro` at {n} sites ({})",
             fig(loc, b.series),
-            fig(mac, b.series)
+            fig(mac, b.series),
+            speed_phrase("location", "macro", compare(loc, mac))
         );
         if let Some((li, mi, _)) = b.pair("init", "location", "macro") {
             out.push_str(&format!(

@@ -61,27 +61,33 @@ fn siphash(ds: &Dataset) -> String {
     let Some(h) = ds.host_series().next() else {
         return "**SipHash share**: no host rows in this data.".into();
     };
-    let found = ds.cells_of(h, "hash").find_map(|(k, sip)| {
-        (k.strategy.1 == "siphash").then_some(())?;
-        let look = ds.get(h, "spinlock", "lookup", k.threads, k.sites)?;
-        Some((
-            k.sites,
-            sip,
-            look,
-            ds.get(h, "addr", "hash", k.threads, k.sites),
-        ))
-    });
-    match found {
-        None => "**SipHash share**: no host `hash` rows matching a spinlock lookup.".into(),
-        Some((n, sip, look, addr)) => format!(
-            "**SipHash share of a host table lookup**: SipHash-2-4 of one location (file, line, column), as the kernel computes it, costs {} at {n} sites, {} of a spinlock-table hit ({}){}. The tables pay it on every lookup; `cached` hashes only the `Location`'s address.",
+    let Some((k, sip)) = ds
+        .cells_of(h, "hash")
+        .find(|(k, _)| k.strategy.1 == "siphash")
+    else {
+        return "**SipHash share**: no host `hash` rows with `siphash` in this data.".into();
+    };
+    // The spinlock table's hit at the same sites, else the mutex table's (the RFC's).
+    let Some((table, look)) = ["spinlock", "mutex"]
+        .into_iter()
+        .find_map(|st| ds.get(h, st, "lookup", k.threads, k.sites).map(|c| (st, c)))
+    else {
+        return format!(
+            "**SipHash share**: SipHash-2-4 of one location costs {} at {} sites, but there is no host table lookup at those sites to compare it with.",
             fig(sip, h),
-            pct(sip.median / look.median),
-            fig(look, h),
-            addr.map(|a| format!("; hashing the address costs {}", fig(a, h)))
-                .unwrap_or_default()
-        ),
-    }
+            k.sites
+        );
+    };
+    let addr = ds.get(h, "addr", "hash", k.threads, k.sites);
+    format!(
+        "**SipHash share of a host table lookup**: SipHash-2-4 of one location (file, line, column), as the kernel computes it, costs {} at {} sites, {} of a {table}-table hit ({}){}. The tables pay it on every lookup; `cached` hashes only the `Location`'s address.",
+        fig(sip, h),
+        k.sites,
+        pct(sip.median / look.median),
+        fig(look, h),
+        addr.map(|a| format!("; hashing the address costs {}", fig(a, h)))
+            .unwrap_or_default()
+    )
 }
 
 /// How many CPUs each source had, and whether any row ran more threads than that.
