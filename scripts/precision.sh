@@ -127,6 +127,25 @@ classify() {
     }' "$1"
 }
 
+# why SCENARIO STRATEGY OUTCOME: the mechanism behind a cell that differs from its expected
+# truth (printed only when it does; the log holds the report or its absence).
+why() {
+  case $1:$2:$3 in
+    abba-across-objects:dynamic:silent|two-locations:dynamic:silent)
+      echo "why: a key per lock object, so each object is its own class and the classes form no cycle" ;;
+    same-site-nesting:*:reported-recursive)
+      echo "why: parent and child share their site's class; nesting them without mutex_lock_nested() looks like taking one lock twice" ;;
+    two-locations:location:silent)
+      echo "why: each module's copy has its own Location object for the site, so two keys and two unrelated pairs of classes" ;;
+    two-locations:macro:silent)
+      echo "why: each module's copy of the source has its own static key (a generic constructor instantiated in two crates would share its one static)" ;;
+    class-limit:dynamic:lockdep-off)
+      echo "why: one class per live object; lockdep's table (MAX_LOCKDEP_KEYS) fills and lockdep turns itself off" ;;
+    class-limit:*+leak_keys:lockdep-off)
+      echo "why: each emptying of the table (as each unload of the RFC as posted) leaves its keys registered, so every pass adds 1024 classes" ;;
+  esac
+}
+
 csv_field() { # quotes a CSV field when it needs it
   case $1 in *[,\"]*) printf '"%s"' "${1//\"/\"\"}" ;; *) printf '%s' "$1" ;; esac
 }
@@ -173,6 +192,7 @@ for sc in "${scenario_list[@]}"; do
       reported-circular:reported-circular|reported-recursive:reported-recursive|silent:silent) ;;
       *) note="differs from expected" ;;
     esac
+    [ "$expected" = "$outcome" ] || { w=$(why "$sc" "$st" "$outcome"); [ -z "$w" ] || note="${note:+$note; }$w"; }
     [ -z "$keys" ] || note="${note:+$note; }keys: $keys"
     [ -z "$names" ] || note="${note:+$note; }report names: $names"
     if [ "$sc" = class-limit ]; then
