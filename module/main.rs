@@ -18,6 +18,7 @@ mod cost;
 mod fmt;
 mod glue;
 mod kernel_env;
+mod ops;
 mod params;
 mod precision;
 mod report;
@@ -28,9 +29,10 @@ mod workload;
 use core::sync::atomic::Ordering;
 use cost::Calibration;
 use fmt::{List, Secs};
+use ops::STRATEGIES;
 use params::Plan;
 use report::Report;
-use strategy::{StrategyInfo, STRATEGIES};
+use strategy::StrategyInfo;
 
 module! {
     type: LockclassBench,

@@ -5,7 +5,7 @@
 
 use crate::glue;
 use crate::sites::COMPILED_SITES;
-use crate::strategy::{StrategyInfo, STRATEGIES};
+use crate::strategy::{StrategyInfo, INFOS};
 use kernel::ffi::c_char;
 use kernel::prelude::*;
 use kernel::str::CStr;
@@ -208,10 +208,7 @@ fn bounded(name: &str, v: i32, lo: i32, hi: i32) -> Result<u32> {
 pub(crate) fn plan() -> Result<Plan> {
     let p = glue::raw_params();
 
-    let mut all_strategies = [""; STRATEGIES.len()];
-    for (i, s) in STRATEGIES.iter().enumerate() {
-        all_strategies[i] = s.info.name;
-    }
+    let all_strategies: [&str; INFOS.len()] = core::array::from_fn(|i| INFOS[i].name);
     let strategies = names(
         "strategy",
         as_str("strategy", p.strategy)?,

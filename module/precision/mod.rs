@@ -15,8 +15,9 @@ mod two_locations;
 
 use crate::glue;
 use crate::kernel_env::LEAK_KEYS;
+use crate::ops::{StrategyOps, STRATEGIES};
 use crate::sites::CallSite;
-use crate::strategy::{Class, StrategyOps, STRATEGIES};
+use crate::strategy::Class;
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};

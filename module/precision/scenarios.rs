@@ -9,8 +9,9 @@
 use super::lock::nest;
 use super::{new_lock, two_locations, Expected, Scenario};
 use crate::glue;
+use crate::ops::StrategyOps;
 use crate::sites::{CallSite, CALL_SITES, COMPILED_SITES};
-use crate::strategy::{Class, Keys, StrategyOps};
+use crate::strategy::{Class, Keys};
 use core::mem::MaybeUninit;
 use kernel::bindings;
 use kernel::prelude::*;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The strategies under test, one per file, behind one small trait, and the table of them
-//! (as refscale.c keeps one `ref_scale_ops` per `scale_type`).
+//! The strategies under test, one per file, behind one small trait, and the list of them
+//! (as refscale.c keeps one `ref_scale_ops` per `scale_type`; the ops table itself, which
+//! points into the harness, is `crate::ops`). Nothing here imports the plan, the harness or
+//! the report: the strategies are what is timed, at the bottom of the module.
 
 /// A strategy that is one of the shared content-keyed tables: `$name` with bucket lock `$lock`,
 /// looked up with `$lookup` (`lookup_locked` or `lookup_lockfree`).
@@ -47,20 +49,19 @@ macro_rules! table_strategy {
     };
 }
 
-mod cached;
-mod dynamic;
-mod location;
-mod macro_key;
-mod mutex_table;
-mod noop;
-mod rcu_table;
-mod spinlock_table;
+pub(crate) mod cached;
+pub(crate) mod dynamic;
+pub(crate) mod location;
+pub(crate) mod macro_key;
+pub(crate) mod mutex_table;
+pub(crate) mod noop;
+pub(crate) mod rcu_table;
+pub(crate) mod spinlock_table;
 
 use crate::algo::table::Record;
 use crate::algo::AllocError;
 use crate::kernel_env::KernelKey;
 use crate::sites::CallSite;
-use crate::workload;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::bindings;
 use kernel::ffi::c_char;
@@ -189,56 +190,33 @@ fn class_or_fallback(
     }
 }
 
-/// One row of the strategy table.
-pub(crate) struct StrategyOps {
-    pub(crate) info: StrategyInfo,
-    /// Measures the strategy's unit costs for the plan's cost model.
-    pub(crate) probe:
-        fn(&crate::params::Plan, u64) -> kernel::error::Result<crate::cost::UnitCosts>,
-    /// Runs the plan's modes for this strategy (monomorphized: no indirect call per operation).
-    pub(crate) run: fn(
-        &crate::params::Plan,
-        &crate::cost::UnitCosts,
-        &crate::cost::Calibration,
-        &mut crate::report::Report,
-    ) -> kernel::error::Result,
-    /// The class for a lock created at a site (the precision scenarios take their locks with it).
-    pub(crate) class: fn(&'static CallSite) -> Class,
-    /// Gives back a class from `class`.
-    pub(crate) release: fn(&'static CallSite, Class),
-    /// Empties the strategy's table (module exit, failed init).
-    pub(crate) reset: fn(),
-    /// Memory and class counts.
-    pub(crate) stats: fn() -> Stats,
-}
-
-macro_rules! ops {
-    ($ty:ty, $instance:expr) => {
-        StrategyOps {
-            info: StrategyInfo::of::<$ty>(),
-            probe: |plan, thread_ns| crate::calibrate::probe(&$instance, plan, thread_ns),
-            run: |plan, units, cal, report| {
-                workload::run_strategy(&$instance, plan, units, cal, report)
-            },
-            class: |site| <$ty as Strategy>::class(&$instance, site),
-            release: |site, c| <$ty as Strategy>::release(&$instance, site, c),
-            reset: || <$ty as Strategy>::reset(&$instance),
-            stats: || <$ty as Strategy>::stats(&$instance),
+/// Every strategy, in output order, one row each: expands `$then!` with `Type => INSTANCE`
+/// pairs, so the facts the plan needs (`INFOS`, here) and the ops table the harness runs
+/// (`crate::ops::STRATEGIES`) come from one list and cannot disagree.
+macro_rules! strategy_list {
+    ($then:ident) => {
+        $then! {
+            noop::Noop => noop::INSTANCE,
+            mutex_table::MutexTable => mutex_table::INSTANCE,
+            spinlock_table::SpinlockTable => spinlock_table::INSTANCE,
+            rcu_table::RcuTable => rcu_table::INSTANCE,
+            location::LocationKey => location::INSTANCE,
+            macro_key::MacroKey => macro_key::INSTANCE,
+            dynamic::DynamicKey => dynamic::INSTANCE,
+            cached::CachedTable => cached::INSTANCE,
         }
     };
 }
+pub(crate) use strategy_list;
 
-/// Every strategy, in output order.
-pub(crate) static STRATEGIES: [StrategyOps; 8] = [
-    ops!(noop::Noop, noop::INSTANCE),
-    ops!(mutex_table::MutexTable, mutex_table::INSTANCE),
-    ops!(spinlock_table::SpinlockTable, spinlock_table::INSTANCE),
-    ops!(rcu_table::RcuTable, rcu_table::INSTANCE),
-    ops!(location::LocationKey, location::INSTANCE),
-    ops!(macro_key::MacroKey, macro_key::INSTANCE),
-    ops!(dynamic::DynamicKey, dynamic::INSTANCE),
-    ops!(cached::CachedTable, cached::INSTANCE),
-];
+macro_rules! infos {
+    ($($ty:ty => $instance:expr),* $(,)?) => {
+        /// What the plan knows of each strategy, in output order (the ops table's order).
+        pub(crate) static INFOS: [StrategyInfo; [$(stringify!($ty)),*].len()] =
+            [$(StrategyInfo::of::<$ty>()),*];
+    };
+}
+strategy_list!(infos);
 
 /// Table statistics in the report's shape.
 fn table_stats(s: crate::algo::table::TableStats, fallbacks: &AtomicUsize) -> Stats {
