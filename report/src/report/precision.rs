@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::md::{heads, join_and, Md};
+use super::md::{heads, Md};
 use crate::aggregate::strategy_rank;
 use crate::tidy::PrecisionRow;
 
@@ -225,12 +225,9 @@ pub fn detail(md: &mut Md, rows: Option<&[PrecisionRow]>, input: Option<&str>) {
         rows.iter().map(|r| strategy_rank(&r.strategy)).collect();
     md.para("## Per strategy");
     for (_, st) in &strategies {
-        let dev: Vec<String> = deviations(rows, st)
-            .iter()
-            .map(|(sc, j)| format!("{} `{sc}`", j.word().to_lowercase()))
-            .collect();
+        // Notes say why a cell differs from its expectation: shown for those cells only.
         let notes: Vec<String> = of(rows, st)
-            .filter(|r| !r.note.is_empty())
+            .filter(|r| !judge(r).as_expected() && !r.note.is_empty())
             .map(|r| format!("`{}`: {}", r.scenario, r.note))
             .collect();
         let mut line = format!(
@@ -238,13 +235,14 @@ pub fn detail(md: &mut Md, rows: Option<&[PrecisionRow]>, input: Option<&str>) {
             granularity(st),
             summary_cell(Some(rows), st)
         );
-        if dev.is_empty() {
-            line.push_str("; every outcome as expected");
+        if notes.is_empty() {
+            line.push_str(if deviations(rows, st).is_empty() {
+                "; every outcome as expected"
+            } else {
+                ""
+            });
         } else {
-            line.push_str(&format!("; deviations: {}", join_and(&dev)));
-        }
-        if !notes.is_empty() {
-            line.push_str(&format!(". Notes: {}", notes.join("; ")));
+            line.push_str(&format!(". Why: {}", notes.join("; ")));
         }
         md.line(line + ".");
     }
