@@ -484,3 +484,15 @@ fn macro_key_answer_follows_the_init_figures() {
     let a = render(&d, None, None).answer(4).to_string();
     assert!(a.contains("is not decided by this data"), "{a}");
 }
+
+#[test]
+fn summary_keeps_a_column_when_one_strategy_lacks_its_point() {
+    // `rcu` has no lookup at the plan's 64 sites, only at 1024: the others still show.
+    let d = Data::new()
+        .uml("mutex", "lookup", 150.0)
+        .uml("cached", "lookup", 2.0)
+        .cell_at("guest-uml", "rcu", "lookup", 1, 1024, 0, 40.0, &STEADY);
+    let summary = render(&d, None, None).section("## Summary").to_string();
+    assert!(summary.contains("| `mutex` | 150 ns |"), "{summary}");
+    assert!(summary.contains("| `rcu` | - |"), "{summary}");
+}

@@ -40,7 +40,7 @@ pub fn summary(md: &mut Md, b: Option<&Basis>, ex: &Extras) {
         .map(|(mode, _)| {
             let names = ds.strategies(b.series, mode);
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            b.point(mode, &refs)
+            b.point(mode, &refs).or_else(|| b.point(mode, &[]))
         })
         .collect();
     let noop_hit = points[0].and_then(|(t, n)| ds.get(b.series, "noop", "lookup", t, n));
