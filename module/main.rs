@@ -19,6 +19,7 @@ mod fmt;
 mod glue;
 mod kernel_env;
 mod ops;
+mod param_desc;
 mod params;
 mod precision;
 mod report;

@@ -11,11 +11,11 @@
 
 static char *strategy = "all";
 module_param(strategy, charp, 0444);
-MODULE_PARM_DESC(strategy, "Strategies to run: comma list of noop,mutex,spinlock,rcu,location,macro,dynamic,cached, or all (default all)");
+/* Its description lists the strategy table: written from that table in param_desc.rs. */
 
 static char *mode = "all";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "Workloads: comma list of lookup,create,init,acquire,concurrent,atomic, or all (default all)");
+/* Its description lists the modes: written from them in param_desc.rs. */
 
 /* Compared by address: the default list is cut to the online CPUs, an explicit one is not. */
 static char threads_default[] = "1,2";

@@ -5,7 +5,7 @@
 
 use crate::glue;
 use crate::sites::COMPILED_SITES;
-use crate::strategy::{StrategyInfo, INFOS};
+use crate::strategy::{StrategyInfo, NAMES};
 use kernel::ffi::c_char;
 use kernel::prelude::*;
 use kernel::str::CStr;
@@ -32,7 +32,7 @@ pub(crate) const MODES: [Mode; 6] = [
 ];
 
 impl Mode {
-    pub(crate) fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Mode::Lookup => "lookup",
             Mode::Create => "create",
@@ -138,8 +138,10 @@ fn as_str(name: &str, p: *const c_char) -> Result<&'static str> {
     Ok(s)
 }
 
-/// Parses a comma list of names from `all` (or the word `all`) into indices.
-fn names(name: &str, value: &str, all: &[&str], valid: &str) -> Result<KVec<usize>> {
+/// Parses a comma list of names from `all` (or the word `all`) into indices; a refusal lists
+/// `all`, the table itself.
+fn names(name: &str, value: &str, all: &[&'static str]) -> Result<KVec<usize>> {
+    let valid = AllOr(crate::fmt::List(all.iter()));
     let mut out = KVec::new();
     if value == "all" {
         for i in 0..all.len() {
@@ -155,7 +157,7 @@ fn names(name: &str, value: &str, all: &[&str], valid: &str) -> Result<KVec<usiz
                 return Err(refuse(
                     name,
                     value,
-                    valid,
+                    &valid,
                     "unknown name (names are lower case)",
                 ))
             }
@@ -187,6 +189,15 @@ fn numbers(name: &str, value: &str, max: usize, why_max: &str) -> Result<KVec<us
     Ok(out)
 }
 
+/// "all|a,b,c" in messages.
+struct AllOr<L>(L);
+
+impl<L: core::fmt::Display> core::fmt::Display for AllOr<L> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "all|{}", self.0)
+    }
+}
+
 /// "lo..hi" in messages.
 #[derive(Clone, Copy)]
 struct Range(i64, i64);
@@ -208,20 +219,9 @@ fn bounded(name: &str, v: i32, lo: i32, hi: i32) -> Result<u32> {
 pub(crate) fn plan() -> Result<Plan> {
     let p = glue::raw_params();
 
-    let all_strategies: [&str; INFOS.len()] = core::array::from_fn(|i| INFOS[i].name);
-    let strategies = names(
-        "strategy",
-        as_str("strategy", p.strategy)?,
-        &all_strategies,
-        "all|noop,mutex,spinlock,rcu,location,macro,dynamic,cached",
-    )?;
+    let strategies = names("strategy", as_str("strategy", p.strategy)?, &NAMES)?;
     let mode_names = MODES.map(Mode::name);
-    let mode_idx = names(
-        "mode",
-        as_str("mode", p.mode)?,
-        &mode_names,
-        "all|lookup,create,init,acquire,concurrent,atomic",
-    )?;
+    let mode_idx = names("mode", as_str("mode", p.mode)?, &mode_names)?;
     let mut modes = KVec::new();
     for i in mode_idx.iter() {
         modes.push(MODES[*i], GFP_KERNEL)?;

@@ -214,6 +214,9 @@ macro_rules! infos {
         /// What the plan knows of each strategy, in output order (the ops table's order).
         pub(crate) static INFOS: [StrategyInfo; [$(stringify!($ty)),*].len()] =
             [$(StrategyInfo::of::<$ty>()),*];
+        /// The strategies' names, in the same order (for `strategy=` and its modinfo text).
+        pub(crate) const NAMES: [&str; [$(stringify!($ty)),*].len()] =
+            [$(<$ty as Strategy>::NAME),*];
     };
 }
 strategy_list!(infos);
