@@ -154,7 +154,7 @@ pub fn q2(b: Option<&Basis>, ex: &Extras) -> String {
         let lead = match (&ex.precision, missed) {
             (_, true) => "Not on its own: it does not give one class per source site.",
             (Some(_), false) => "Yes, as far as lockdep's precision was measured here.",
-            (None, false) => "Cheap; its precision is not measured here.",
+            (None, false) => "Cheap to look up.",
         };
         let mut out = format!(
             "{lead} A lookup costs {} against {} for `macro` at {n} sites ({})",

@@ -180,7 +180,7 @@ pub fn speed_phrase(a: &str, b: &str, v: Verdict) -> String {
     match v {
         Verdict::Faster(r) => format!("{a} is {r:.2}x faster than {b}"),
         Verdict::Slower(r) => format!("{a} is {r:.2}x slower than {b}"),
-        Verdict::Same => format!("{a} and {b} differ by less than their spread across loads"),
+        Verdict::Same => format!("{a} and {b} are level, within their spread"),
         Verdict::Noisy => format!(
             "the data do not decide between {a} and {b}, as a figure's loads spread by more than {}",
             pct(SPREAD_LIMIT)
