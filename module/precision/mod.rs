@@ -52,10 +52,23 @@ impl Expected {
     }
 }
 
+/// What the peer module (`lockclass_precision_peer`) does when loaded during a scenario.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Peer {
+    /// The scenario has no use for it: it refuses to load.
+    Refused,
+    /// Takes B then A: the second half of an inversion this module began.
+    BThenA,
+    /// Takes A then B at its first load, B then A at every later one: the whole inversion
+    /// split over a reload of the peer, while this module (and its table) stays.
+    HalvesByLoad,
+}
+
 /// One scenario: its `scenario=` name, its expected truth, its code.
 pub(crate) struct Scenario {
     pub(crate) name: &'static str,
     pub(crate) expected: Expected,
+    pub(crate) peer: Peer,
     /// Runs past lockdep's class limit on purpose: refused without `past_class_limit=1`.
     pub(crate) exceeds_class_limit: bool,
     /// Returns the count the scenario measures, if it measures one.
@@ -66,6 +79,10 @@ pub(crate) struct Scenario {
 /// Set once per load before any lock is made; read by the exported functions, which the peer
 /// module calls only while this module is loaded (it depends on their symbols).
 static ACTIVE: AtomicUsize = AtomicUsize::new(usize::MAX);
+/// What the peer module does in the running scenario (set with `ACTIVE`).
+static ACTIVE_PEER: AtomicUsize = AtomicUsize::new(Peer::Refused as usize);
+/// Loads of the peer module so far.
+static PEER_LOADS: AtomicUsize = AtomicUsize::new(0);
 
 fn active() -> Option<&'static StrategyOps> {
     STRATEGIES.get(ACTIVE.load(Ordering::Relaxed))
@@ -152,6 +169,7 @@ pub(crate) fn run() -> Result<bool> {
     LEAK_KEYS.store(leak_keys, Ordering::Relaxed);
 
     let ops = &STRATEGIES[index];
+    ACTIVE_PEER.store(scenario.peer as usize, Ordering::Relaxed);
     ACTIVE.store(index, Ordering::Relaxed);
     pr_info!(
         "precision start scenario={} strategy={} expected={} leak_keys={} fail_alloc_every={} lockdep={}\n",
@@ -345,4 +363,21 @@ pub(crate) unsafe extern "C" fn lcb_precision_release(
         return;
     };
     (strategy.release)(call_site, Class { key, name });
+}
+
+/// Which half the peer module takes at this load: 0 for A then B, 1 for B then A, or a
+/// negative errno when the running scenario has no use for the peer.
+#[no_mangle]
+pub(crate) extern "C" fn lcb_precision_peer_order() -> c_int {
+    let loads = PEER_LOADS.fetch_add(1, Ordering::Relaxed);
+    let peer = ACTIVE_PEER.load(Ordering::Relaxed);
+    if active().is_none() || peer == Peer::Refused as usize {
+        pr_err!("precision: the running scenario (if any) has no use for the peer module\n");
+        return EINVAL.to_errno();
+    }
+    if peer == Peer::HalvesByLoad as usize && loads == 0 {
+        0
+    } else {
+        1
+    }
 }

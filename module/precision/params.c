@@ -9,7 +9,7 @@
 
 static char *scenario = "";
 module_param(scenario, charp, 0444);
-MODULE_PARM_DESC(scenario, "Run this lockdep precision scenario instead of the benchmark, with the one strategy given by strategy= (fail_alloc_every and leak_keys apply, class-limit needs past_class_limit=1, other benchmark parameters are ignored): abba-two-sites, abba-across-objects, same-site-nesting, two-locations, reload-before, reload-after, class-limit, fallback-name (default: none)");
+MODULE_PARM_DESC(scenario, "Run this lockdep precision scenario instead of the benchmark, with the one strategy given by strategy= (fail_alloc_every and leak_keys apply, class-limit needs past_class_limit=1, other benchmark parameters are ignored): abba-two-sites, abba-across-objects, same-site-nesting, two-locations, reload-peer, reload-before, reload-after, class-limit, fallback-name (default: none)");
 
 const char *lcb_param_scenario(void);
 const char *lcb_param_scenario(void) { return scenario; }
@@ -18,3 +18,5 @@ int lcb_precision_class(const void *site, struct lock_class_key **key, const cha
 void lcb_precision_release(const void *site, struct lock_class_key *key, const char *name);
 EXPORT_SYMBOL_GPL(lcb_precision_class);
 EXPORT_SYMBOL_GPL(lcb_precision_release);
+int lcb_precision_peer_order(void);
+EXPORT_SYMBOL_GPL(lcb_precision_peer_order);

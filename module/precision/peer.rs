@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! lockclass_precision_peer: the second copy of two_locations.rs for the `two-locations`
-//! precision scenario. Loaded after `lockclass_bench scenario=two-locations strategy=S`, it
-//! takes its classes from that module's strategy (exported `lcb_precision_class`) and runs
-//! the second half of the inversion at load. It does nothing else.
+//! lockclass_precision_peer: the second copy of two_locations.rs, for the precision scenarios
+//! `two-locations` and `reload` (`reload-peer`). Loaded after `lockclass_bench scenario=...
+//! strategy=S`, it takes its classes from that module's strategy (exported
+//! `lcb_precision_class`) and takes one half of an inversion at load, the one the scenario
+//! asks for. It does nothing else.
 
 use kernel::prelude::*;
 
@@ -22,10 +23,24 @@ module! {
 
 struct PrecisionPeer;
 
+extern "C" {
+    /// Which half to take at this load (0: A then B, 1: B then A) or a negative errno, from
+    /// the scenario running in `lockclass_bench`.
+    fn lcb_precision_peer_order() -> kernel::ffi::c_int;
+}
+
 impl kernel::Module for PrecisionPeer {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("precision peer: second half (B then A)\n");
-        two_locations::second_half()?;
+        // SAFETY: no preconditions.
+        let order = unsafe { lcb_precision_peer_order() };
+        kernel::error::to_result(order)?;
+        if order == 0 {
+            pr_info!("precision peer: A then B\n");
+            two_locations::first_half()?;
+        } else {
+            pr_info!("precision peer: B then A\n");
+            two_locations::second_half()?;
+        }
         pr_info!("precision peer done\n");
         Ok(PrecisionPeer)
     }

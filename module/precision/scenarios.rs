@@ -7,7 +7,7 @@
 //! constructor call at that line would have.
 
 use super::lock::nest;
-use super::{new_lock, two_locations, Expected, Scenario};
+use super::{new_lock, two_locations, Expected, Peer, Scenario};
 use crate::glue;
 use crate::ops::StrategyOps;
 use crate::sites::{CallSite, CALL_SITES, COMPILED_SITES};
@@ -46,11 +46,12 @@ static SITE_B: CallSite = scenario_site!();
 static SITE_NODE: CallSite = scenario_site!();
 
 /// Every scenario, in the order of the matrix.
-pub(crate) static SCENARIOS: [Scenario; 8] = [
+pub(crate) static SCENARIOS: [Scenario; 9] = [
     ABBA_TWO_SITES,
     ABBA_ACROSS_OBJECTS,
     SAME_SITE_NESTING,
     TWO_LOCATIONS,
+    RELOAD_PEER,
     RELOAD_BEFORE,
     RELOAD_AFTER,
     CLASS_LIMIT,
@@ -62,6 +63,7 @@ pub(crate) static SCENARIOS: [Scenario; 8] = [
 const ABBA_TWO_SITES: Scenario = Scenario {
     name: "abba-two-sites",
     expected: Expected::Circular,
+    peer: Peer::Refused,
     exceeds_class_limit: false,
     run: abba_two_sites,
 };
@@ -80,6 +82,7 @@ fn abba_two_sites(s: &'static StrategyOps) -> Result<Option<usize>> {
 const ABBA_ACROSS_OBJECTS: Scenario = Scenario {
     name: "abba-across-objects",
     expected: Expected::Circular,
+    peer: Peer::Refused,
     exceeds_class_limit: false,
     run: abba_across_objects,
 };
@@ -99,6 +102,7 @@ fn abba_across_objects(s: &'static StrategyOps) -> Result<Option<usize>> {
 const SAME_SITE_NESTING: Scenario = Scenario {
     name: "same-site-nesting",
     expected: Expected::Silent,
+    peer: Peer::Refused,
     exceeds_class_limit: false,
     run: same_site_nesting,
 };
@@ -115,6 +119,7 @@ fn same_site_nesting(s: &'static StrategyOps) -> Result<Option<usize>> {
 const TWO_LOCATIONS: Scenario = Scenario {
     name: "two-locations",
     expected: Expected::Circular,
+    peer: Peer::BThenA,
     exceeds_class_limit: false,
     run: two_locations_first_half,
 };
@@ -124,12 +129,31 @@ fn two_locations_first_half(_: &'static StrategyOps) -> Result<Option<usize>> {
     Ok(None)
 }
 
-/// 5. First half of an inversion (A then B); the module is then unloaded and loaded again
-/// with `reload-after`, which takes B then A. The first load's classes and their dependency
-/// went with it: a report, or any warning about freed or unregistered keys, is a false one.
+/// 5. `reload`: a module that takes its classes from this one (the peer, two_locations.rs)
+/// takes A then B, is unloaded and loaded again, and takes B then A; this module, which holds
+/// the strategy's table, stays loaded throughout, as the kernel crate holding the RFC's table
+/// would. The unloaded module's classes and their dependency must be gone with it: a report,
+/// or any warning about freed or unregistered keys, is a false one (a stale dependency).
+const RELOAD_PEER: Scenario = Scenario {
+    name: "reload-peer",
+    expected: Expected::Silent,
+    peer: Peer::HalvesByLoad,
+    exceeds_class_limit: false,
+    run: reload_peer,
+};
+
+/// Nothing to do here: the peer module takes both halves (two_locations.rs), one per load.
+fn reload_peer(_: &'static StrategyOps) -> Result<Option<usize>> {
+    Ok(None)
+}
+
+/// 5b. `reload-with-table`: as `reload`, but this module itself is reloaded, table and all:
+/// A then B here (`reload-before`), unload, load again, B then A (`reload-after`). A report,
+/// or any warning about freed or unregistered keys, is a false one.
 const RELOAD_BEFORE: Scenario = Scenario {
     name: "reload-before",
     expected: Expected::Silent,
+    peer: Peer::Refused,
     exceeds_class_limit: false,
     run: reload_before,
 };
@@ -141,10 +165,11 @@ fn reload_before(s: &'static StrategyOps) -> Result<Option<usize>> {
     Ok(None)
 }
 
-/// 5. (second load) B then A.
+/// 5b. (second load) B then A.
 const RELOAD_AFTER: Scenario = Scenario {
     name: "reload-after",
     expected: Expected::Silent,
+    peer: Peer::Refused,
     exceeds_class_limit: false,
     run: reload_after,
 };
@@ -166,6 +191,7 @@ fn reload_after(s: &'static StrategyOps) -> Result<Option<usize>> {
 const CLASS_LIMIT: Scenario = Scenario {
     name: "class-limit",
     expected: Expected::Silent,
+    peer: Peer::Refused,
     exceeds_class_limit: true,
     run: class_limit,
 };
@@ -238,6 +264,7 @@ fn acquire_once(c: Class) {
 const FALLBACK_NAME: Scenario = Scenario {
     name: "fallback-name",
     expected: Expected::Circular,
+    peer: Peer::Refused,
     exceeds_class_limit: false,
     run: fallback_name,
 };

@@ -92,16 +92,15 @@ fn new_lock(site: &'static SharedSite) -> Result<KBox<ScenarioMutex>> {
     }
 }
 
-/// The benchmark module's half: A then B.
-#[allow(dead_code)] // each module runs one half
+/// A then B: the benchmark module's half in `two-locations`, the peer's first load in `reload`.
 pub(crate) fn first_half() -> Result {
     let (a, b) = (new_lock(&SITE_A)?, new_lock(&SITE_B)?);
     nest(&a, &b);
     Ok(())
 }
 
-/// The peer module's half, on its own objects: B then A.
-#[allow(dead_code)] // each module runs one half
+/// B then A, on this copy's own objects.
+#[allow(dead_code)] // the benchmark module's copy runs only the first half
 pub(crate) fn second_half() -> Result {
     let (a, b) = (new_lock(&SITE_A)?, new_lock(&SITE_B)?);
     nest(&b, &a);

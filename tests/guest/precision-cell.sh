@@ -17,6 +17,15 @@ lockdep_stats lock-classes
 # shellcheck disable=SC2086
 case $sc in
   reload)
+    # The peer (a module taking its classes from this one) is reloaded; this one stays.
+    load scenario=reload-peer strategy="$st" $extra
+    for load in 1 2; do
+      say "insmod /lockclass_precision_peer.ko ($load)"
+      insmod /lockclass_precision_peer.ko || fail "insmod of the peer module failed"
+      rmmod lockclass_precision_peer || fail "rmmod of the peer module failed"
+    done
+    unload ;;
+  reload-with-table)
     load scenario=reload-before strategy="$st" $extra
     unload
     load scenario=reload-after strategy="$st" $extra
