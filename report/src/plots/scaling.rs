@@ -28,7 +28,10 @@ pub(super) fn threads_figure(ds: &Dataset, s: &Series) -> Option<Figure> {
         stem: format!("threads-{}", s.id()),
         title: format!("Concurrent creators: {}", s.label()),
         panels: vec![Panel {
-            title: format!("concurrent mode, {n} sites, ns/op per thread"),
+            title: format!(
+                "concurrent mode, {n} sites, ns/op per thread{}",
+                cores_note(ds, s)
+            ),
             x_desc: "threads".into(),
             lines,
             categories: None,
@@ -78,4 +81,18 @@ pub(super) fn sites_figure(ds: &Dataset, s: &Series) -> Option<Figure> {
         grid: (1, 1),
         size: (1000, 700),
     })
+}
+
+/// ", on 2 cores" when the rows record the machine's cores (host) or CPUs (guest).
+fn cores_note(ds: &Dataset, s: &Series) -> String {
+    let Some(info) = ds.series.get(s) else {
+        return String::new();
+    };
+    let c: Vec<String> = info.cores.iter().map(ToString::to_string).collect();
+    match c.as_slice() {
+        [] => String::new(),
+        [one] if s.is_host() => format!(", on {one} cores"),
+        [one] => format!(", on {one} CPUs"),
+        many => format!(", on {} CPUs", many.join("/")),
+    }
 }
