@@ -5,50 +5,6 @@
 //! points into the harness, is `crate::ops`). Nothing here imports the plan, the harness or
 //! the report: the strategies are what is timed, at the bottom of the module.
 
-/// A strategy that is one of the shared content-keyed tables: `$name` with bucket lock `$lock`,
-/// looked up with `$lookup` (`lookup_locked` or `lookup_lockfree`).
-macro_rules! table_strategy {
-    ($ty:ident, $name:literal, $lock:ty, $lookup:ident, atomic_safe: $atomic:literal) => {
-        use super::{class_or_fallback, table_stats, Class, Keys, Stats, Strategy};
-        use crate::algo::table::Table;
-        use crate::kernel_env::KernelEnv;
-        use crate::sites::CallSite;
-        use core::sync::atomic::AtomicUsize;
-
-        pub(crate) struct $ty {
-            table: Table<KernelEnv<$lock>>,
-            fallbacks: AtomicUsize,
-        }
-
-        pub(crate) static INSTANCE: $ty = $ty {
-            table: Table::new(KernelEnv::new()),
-            fallbacks: AtomicUsize::new(0),
-        };
-
-        impl Strategy for $ty {
-            const NAME: &'static str = $name;
-            const ATOMIC_SAFE: bool = $atomic;
-            // A table that cannot run in atomic context is the review's point: shown on request.
-            const ATOMIC_DEMO: bool = !$atomic;
-            const KEYS: Keys = Keys::Table;
-
-            #[inline(always)]
-            fn class(&self, site: &'static CallSite) -> Class {
-                class_or_fallback(self.table.$lookup(site.loc), site, &self.fallbacks)
-            }
-
-            fn reset(&self) {
-                // SAFETY: the harness resets only between runs, with no lookup in flight.
-                unsafe { self.table.reset() }
-            }
-
-            fn stats(&self) -> Stats {
-                table_stats(self.table.stats(), &self.fallbacks)
-            }
-        }
-    };
-}
-
 pub(crate) mod cached;
 pub(crate) mod dynamic;
 pub(crate) mod location;
@@ -57,6 +13,7 @@ pub(crate) mod mutex_table;
 pub(crate) mod noop;
 pub(crate) mod rcu_table;
 pub(crate) mod spinlock_table;
+mod table;
 
 use crate::algo::table::Record;
 use crate::algo::AllocError;

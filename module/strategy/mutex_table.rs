@@ -4,4 +4,17 @@
 //! buckets, each a kernel `mutex` around the bucket's records; a miss allocates, names and
 //! registers a key. Taking a mutex may sleep, so this cannot run in atomic context.
 
-table_strategy!(MutexTable, "mutex", crate::kernel_env::KMutex, lookup_locked, atomic_safe: false);
+use super::table::{TableKey, TableKind};
+use crate::kernel_env::MutexKind;
+
+/// Mutex-guarded buckets, read under the mutex.
+pub(crate) struct Mutex;
+
+impl TableKind for Mutex {
+    const NAME: &'static str = "mutex";
+    type Lock = MutexKind;
+    const LOCKFREE: bool = false;
+}
+
+pub(crate) type MutexTable = TableKey<Mutex>;
+pub(crate) static INSTANCE: MutexTable = TableKey::new();

@@ -4,4 +4,17 @@
 //! `Location`, 1024 buckets), each bucket guarded by a kernel `spinlock_t`: never sleeps on a
 //! hit, so callable with preemption disabled; a miss allocates with GFP_ATOMIC there.
 
-table_strategy!(SpinlockTable, "spinlock", crate::kernel_env::KSpinLock, lookup_locked, atomic_safe: true);
+use super::table::{TableKey, TableKind};
+use crate::kernel_env::SpinLockKind;
+
+/// Spinlock-guarded buckets, read under the spinlock.
+pub(crate) struct SpinLock;
+
+impl TableKind for SpinLock {
+    const NAME: &'static str = "spinlock";
+    type Lock = SpinLockKind;
+    const LOCKFREE: bool = false;
+}
+
+pub(crate) type SpinlockTable = TableKey<SpinLock>;
+pub(crate) static INSTANCE: SpinlockTable = TableKey::new();
