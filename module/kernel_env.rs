@@ -11,8 +11,8 @@ use core::marker::PhantomData;
 use core::ptr::{addr_of_mut, NonNull};
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use kernel::bindings;
-use kernel::ffi::c_char;
 use kernel::c_str;
+use kernel::ffi::c_char;
 use kernel::str::CStr;
 use kernel::sync::lock::mutex::MutexBackend;
 use kernel::sync::lock::spinlock::SpinLockBackend;
@@ -147,10 +147,7 @@ impl LockKind for SpinLockKind {
 
 /// A kernel lock of kind `K`, initialised in place in a bucket.
 #[repr(transparent)]
-pub(crate) struct KernelLock<K: LockKind>(
-    Opaque<<K::Backend as Backend>::State>,
-    PhantomData<K>,
-);
+pub(crate) struct KernelLock<K: LockKind>(Opaque<<K::Backend as Backend>::State>, PhantomData<K>);
 
 /// The `mutex` table's bucket lock.
 pub(crate) type KMutex = KernelLock<MutexKind>;
