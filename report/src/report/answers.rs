@@ -249,7 +249,13 @@ pub fn q5(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
         });
         let cpus: Vec<String> = ["spinlock", "cached"]
             .iter()
-            .filter_map(|st| threads_growth(ds, st))
+            .filter_map(|st| multi_cpu(ds).and_then(|s| threads_growth(ds, s, st)))
+            // Real cores, in user space: the only source where contention is not emulated.
+            .chain(
+                ds.host_series()
+                    .next()
+                    .and_then(|h| threads_growth(ds, h, "cached")),
+            )
             .collect();
         parts.push(if cpus.is_empty() {
             "CPUs: not measured (no multi-CPU concurrent rows)".to_string()
@@ -277,8 +283,7 @@ fn sites_growth(b: &Basis, st: &str) -> Option<String> {
     ))
 }
 
-fn threads_growth(ds: &Dataset, st: &str) -> Option<String> {
-    let s = multi_cpu(ds)?;
+fn threads_growth(ds: &Dataset, s: &Series, st: &str) -> Option<String> {
     let pts = ds.common_points(s, "concurrent", &[st]);
     let n = pts.iter().map(|p| p.1).max()?;
     let lo = pts.iter().filter(|p| p.1 == n).map(|p| p.0).min()?;
