@@ -291,8 +291,15 @@ fn threads_growth(ds: &Dataset, s: &Series, st: &str) -> Option<String> {
     (hi > lo).then_some(())?;
     let a = ds.get(s, st, "concurrent", lo, n)?;
     let z = ds.get(s, st, "concurrent", hi, n)?;
+    let over = match ds.series.get(s).map(|i| &i.cores) {
+        Some(c) if c.len() == 1 && c.iter().all(|c| hi > *c) => format!(
+            ", oversubscribed: {hi} threads on {} CPUs",
+            c.iter().next().expect("one")
+        ),
+        _ => String::new(),
+    };
     Some(format!(
-        "a `{st}` operation on {n} {} costs {} with {hi} threads against {} with {lo} ({})",
+        "a `{st}` operation on {n} {} costs {} with {hi} threads against {} with {lo} ({}{over})",
         if n == 1 { "site" } else { "sites" },
         fig(z, s),
         fig(a, s),
