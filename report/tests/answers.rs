@@ -493,3 +493,24 @@ fn summary_keeps_a_column_when_one_strategy_lacks_its_point() {
     assert!(summary.contains("| `mutex` | 150 ns |"), "{summary}");
     assert!(summary.contains("| `rcu` | - |"), "{summary}");
 }
+
+#[test]
+fn host_scaling_on_real_cores_says_when_oversubscribed() {
+    let mut d = tables(150.0, 100.0);
+    for (t, ns) in [(1, 2.0), (4, 6.0)] {
+        let mut r = DataRow::basic("host", "cached", "concurrent", t, 64);
+        r.flavour = "-".into();
+        r.ns_per_op = ns;
+        r.cores = Some(2);
+        d.0.push(r);
+    }
+    let out = render(&d, None, None);
+    let a = out.answer(5);
+    assert!(
+        a.contains("a `cached` operation on 64 sites costs 6.00 ns [user space] with 4 threads against 2.00 ns [user space] with 1 (3.00x, oversubscribed: 4 threads on 2 CPUs)"),
+        "{a}"
+    );
+    assert!(out
+        .report
+        .contains("`host` had 2 cores and 1 rows ran more threads than that"));
+}
