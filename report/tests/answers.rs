@@ -25,9 +25,21 @@ fn spinlock_faster_than_mutex() {
 fn spinlock_slower_than_mutex() {
     let out = render(&tables(100.0, 150.0), None, None);
     let a = out.answer(1);
-    assert!(a.contains("The mutex table is faster"), "{a}");
+    assert!(
+        a.contains(
+            "The mutex table is faster, but only the spinlock table can be used in atomic context."
+        ),
+        "{a}"
+    );
     assert!(a.contains("spinlock is 1.50x slower than mutex"), "{a}");
     assert!(!a.contains("Spinlock."), "{a}");
+    // Without atomic rows, nothing is claimed about atomic context.
+    let d = Data::new()
+        .uml("mutex", "lookup", 100.0)
+        .uml("spinlock", "lookup", 150.0);
+    let a = render(&d, None, None).answer(1).to_string();
+    assert!(a.contains("The mutex table is faster. A hit"), "{a}");
+    assert!(!a.contains("atomic"), "{a}");
 }
 
 #[test]

@@ -31,11 +31,14 @@ pub fn q1(b: Option<&Basis>, ds: &Dataset) -> String {
             );
         };
         let v = compare(sp, mu);
+        let atomic_only_spin =
+            ds.has(b.series, "spinlock", "atomic") && !ds.has(b.series, "mutex", "atomic");
         let lead = match v {
             Verdict::Faster(_) | Verdict::Same => "Spinlock.",
-            Verdict::Slower(_) => {
+            Verdict::Slower(_) if atomic_only_spin => {
                 "The mutex table is faster, but only the spinlock table can be used in atomic context."
             }
+            Verdict::Slower(_) => "The mutex table is faster.",
             Verdict::Noisy => "Not decided by this data.",
         };
         let mut out = format!(
@@ -52,8 +55,6 @@ pub fn q1(b: Option<&Basis>, ds: &Dataset) -> String {
             ));
         }
         out.push('.');
-        let atomic_only_spin =
-            ds.has(b.series, "spinlock", "atomic") && !ds.has(b.series, "mutex", "atomic");
         if atomic_only_spin {
             out.push_str(" Only the spinlock table runs with preemption disabled (the module skips `mutex` in atomic mode: it might sleep)");
         }
