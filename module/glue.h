@@ -7,20 +7,21 @@
 
 struct lock_class_key;
 
-const char *lcb_param_strategy(void);
-const char *lcb_param_mode(void);
-const char *lcb_param_threads(void);
-const char *lcb_param_sites(void);
-int lcb_param_loops(void);
-int lcb_param_runs(void);
-int lcb_param_warmup(void);
-bool lcb_param_atomic_demo(void);
-int lcb_param_fail_alloc_every(void);
-bool lcb_param_leak_keys(void);
-bool lcb_param_threads_is_default(void);
-int lcb_param_max_seconds(void);
-int lcb_param_lockdep_classes(void);
-bool lcb_param_past_class_limit(void);
+/* The parameters (params.def), as lcb_params() reads them; glue.rs mirrors this struct. */
+#define LCB_TYPE_charp const char *
+#define LCB_TYPE_int int
+#define LCB_TYPE_bool bool
+struct lcb_params {
+#define PARAM(name, kind, def, desc) LCB_TYPE_##kind name;
+#define TABLE_PARAM(name, kind, def) LCB_TYPE_##kind name;
+#include "params.def"
+#undef PARAM
+#undef TABLE_PARAM
+	/* `threads` was not given: its default list, which is cut to the online CPUs. */
+	bool threads_is_default;
+};
+void lcb_params(struct lcb_params *out);
+size_t lcb_params_size(void);
 
 u64 lcb_now_ns(void);
 void lcb_preempt_disable(void);

@@ -9,20 +9,8 @@ mod ffi {
     use super::*;
 
     extern "C" {
-        pub(super) fn lcb_param_strategy() -> *const c_char;
-        pub(super) fn lcb_param_mode() -> *const c_char;
-        pub(super) fn lcb_param_threads() -> *const c_char;
-        pub(super) fn lcb_param_sites() -> *const c_char;
-        pub(super) fn lcb_param_loops() -> c_int;
-        pub(super) fn lcb_param_runs() -> c_int;
-        pub(super) fn lcb_param_warmup() -> c_int;
-        pub(super) fn lcb_param_atomic_demo() -> bool;
-        pub(super) fn lcb_param_fail_alloc_every() -> c_int;
-        pub(super) fn lcb_param_leak_keys() -> bool;
-        pub(super) fn lcb_param_threads_is_default() -> bool;
-        pub(super) fn lcb_param_max_seconds() -> c_int;
-        pub(super) fn lcb_param_lockdep_classes() -> c_int;
-        pub(super) fn lcb_param_past_class_limit() -> bool;
+        pub(super) fn lcb_params(out: *mut RawParams);
+        pub(super) fn lcb_params_size() -> usize;
 
         pub(super) fn lcb_now_ns() -> u64;
         pub(super) fn lcb_preempt_disable();
@@ -47,46 +35,48 @@ mod ffi {
     }
 }
 
-/// The parameters as the C side holds them (`params.c` describes each). The strings are never
-/// null: they have defaults, and `strategy=` on the command line sets an empty string.
+/// The parameters as the C side holds them: `struct lcb_params` (glue.h), one field per line
+/// of params.def, in its order (`raw_params` checks the size). The strings are never null:
+/// they have defaults, and `strategy=` on the command line sets an empty string.
+#[repr(C)]
 pub(crate) struct RawParams {
     pub(crate) strategy: *const c_char,
     pub(crate) mode: *const c_char,
     pub(crate) threads: *const c_char,
+    pub(crate) sites: *const c_char,
+    pub(crate) loops: c_int,
+    pub(crate) runs: c_int,
+    pub(crate) warmup: c_int,
+    pub(crate) atomic_demo: bool,
+    pub(crate) fail_alloc_every: c_int,
+    pub(crate) leak_keys: bool,
+    pub(crate) max_seconds: c_int,
+    pub(crate) lockdep_classes: c_int,
+    pub(crate) past_class_limit: bool,
     /// `threads` was not given: the default list, which is cut to the online CPUs.
     pub(crate) threads_is_default: bool,
-    pub(crate) sites: *const c_char,
-    pub(crate) loops: i32,
-    pub(crate) runs: i32,
-    pub(crate) warmup: i32,
-    pub(crate) fail_alloc_every: i32,
-    pub(crate) atomic_demo: bool,
-    pub(crate) leak_keys: bool,
-    pub(crate) max_seconds: i32,
-    pub(crate) lockdep_classes: i32,
-    pub(crate) past_class_limit: bool,
 }
 
-/// Reads every parameter.
-pub(crate) fn raw_params() -> RawParams {
-    // SAFETY: plain reads of the module's own parameter variables, set before init runs.
+/// Reads every parameter; `EINVAL` if this struct and the C one differ in size (a parameter
+/// added to params.def but not here).
+pub(crate) fn raw_params() -> kernel::error::Result<RawParams> {
+    // SAFETY: no preconditions.
+    let c_size = unsafe { ffi::lcb_params_size() };
+    if c_size != core::mem::size_of::<RawParams>() {
+        kernel::pr_err!(
+            "parameters: struct lcb_params has {} bytes, RawParams {}: params.def and glue.rs differ\n",
+            c_size,
+            core::mem::size_of::<RawParams>()
+        );
+        return Err(kernel::error::code::EINVAL);
+    }
+    let mut p = core::mem::MaybeUninit::<RawParams>::uninit();
+    // SAFETY: `p` is valid for a write of the C struct, which has this layout (checked size;
+    // same fields in the same order); plain reads of the module's own parameter variables,
+    // set before init runs.
     unsafe {
-        RawParams {
-            strategy: ffi::lcb_param_strategy(),
-            mode: ffi::lcb_param_mode(),
-            threads: ffi::lcb_param_threads(),
-            threads_is_default: ffi::lcb_param_threads_is_default(),
-            sites: ffi::lcb_param_sites(),
-            loops: ffi::lcb_param_loops(),
-            runs: ffi::lcb_param_runs(),
-            warmup: ffi::lcb_param_warmup(),
-            fail_alloc_every: ffi::lcb_param_fail_alloc_every(),
-            atomic_demo: ffi::lcb_param_atomic_demo(),
-            leak_keys: ffi::lcb_param_leak_keys(),
-            max_seconds: ffi::lcb_param_max_seconds(),
-            lockdep_classes: ffi::lcb_param_lockdep_classes(),
-            past_class_limit: ffi::lcb_param_past_class_limit(),
-        }
+        ffi::lcb_params(p.as_mut_ptr());
+        Ok(p.assume_init())
     }
 }
 

@@ -217,7 +217,7 @@ fn bounded(name: &str, v: i32, lo: i32, hi: i32) -> Result<u32> {
 
 /// Reads and validates every parameter.
 pub(crate) fn plan() -> Result<Plan> {
-    let p = glue::raw_params();
+    let p = glue::raw_params()?;
 
     let strategies = names("strategy", as_str("strategy", p.strategy)?, &NAMES)?;
     let mode_names = MODES.map(Mode::name);

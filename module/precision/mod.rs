@@ -132,7 +132,7 @@ pub(crate) fn run() -> Result<bool> {
         pr_err!("error param=scenario value={} valid={}\n", name, valid);
         return Err(EINVAL);
     };
-    let params = glue::raw_params();
+    let params = glue::raw_params()?;
     let strategy = param_str("strategy", params.strategy)?;
     let Some(index) = STRATEGIES.iter().position(|s| s.info.name == strategy) else {
         pr_err!(
