@@ -20,6 +20,7 @@ fn precision_decides_the_location_answer() {
     ];
     let out = render(&keys(), None, Some(&p));
     let a = out.answer(2);
+    assert!(!a.contains("`macro` keys share this"), "{a}");
     assert!(
         a.contains("Not on its own: it does not give one class per source site."),
         "{a}"
@@ -207,4 +208,17 @@ fn host_scaling_on_real_cores_says_when_oversubscribed() {
     assert!(out
         .report
         .contains("`host` had 2 cores and 1 rows ran more threads than that"));
+}
+
+#[test]
+fn a_miss_macro_keys_share_is_said() {
+    let p = [
+        prec("two-locations", "location", "reported-circular", "silent"),
+        prec("two-locations", "macro", "reported-circular", "silent"),
+    ];
+    let a = render(&keys(), None, Some(&p)).answer(2).to_string();
+    assert!(
+        a.contains("`macro` keys share this: missed `two-locations`."),
+        "{a}"
+    );
 }

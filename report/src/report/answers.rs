@@ -174,6 +174,21 @@ pub fn q2(b: Option<&Basis>, ex: &Extras) -> String {
             ". {}",
             precision_sentence(ex, "location", &["two-locations", "reload"])
         ));
+        // A miss the macro key shares is no argument for macro keys over the Location.
+        let shared: Vec<String> = ex
+            .precision
+            .iter()
+            .flat_map(|(_, rows)| {
+                let loc = precision::deviations(rows, "location");
+                precision::deviations(rows, "macro")
+                    .into_iter()
+                    .filter(move |d| loc.contains(d))
+            })
+            .map(|(sc, j)| format!("{} `{sc}`", j.word().to_lowercase()))
+            .collect();
+        if !shared.is_empty() {
+            out.push_str(&format!(" `macro` keys share this: {}.", join_and(&shared)));
+        }
         out
     })
 }
