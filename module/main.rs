@@ -244,8 +244,9 @@ fn accept(plan: &Plan) -> Result<Accepted> {
 fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
     let (infos, cal, estimate) = (&a.infos, &a.cal, &a.estimate);
     let distinct = sites::distinct_sites();
+    let clock_ns = clock_step_ns();
     pr_info!(
-        "start strategies={} modes={} threads={} sites={} loops={} runs={} warmup={} cpus={} lockdep={} compiled_sites={} distinct_sites={} estimate_s={} max_seconds={}\n",
+        "start strategies={} modes={} threads={} sites={} loops={} runs={} warmup={} cpus={} lockdep={} compiled_sites={} distinct_sites={} estimate_s={} max_seconds={} clock_ns={}\n",
         List(infos.iter().map(|i| i.name)),
         List(plan.modes.iter().map(|m| m.name())),
         List(plan.threads.iter()),
@@ -259,11 +260,17 @@ fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
         distinct,
         Secs(estimate.total_ns),
         plan.max_seconds,
+        clock_ns,
     );
     // Only now: the probes ran without injected failures and unregistered their keys.
     glue::set_alloc_fail_every(plan.fail_alloc_every as i32);
     kernel_env::LEAK_KEYS.store(plan.leak_keys, Ordering::Relaxed);
-    let mut report = Report::new(infos.len() * plan.modes.len(), plan.runs, a.past_limit)?;
+    let mut report = Report::new(
+        infos.len() * plan.modes.len(),
+        plan.runs,
+        a.past_limit,
+        clock_ns,
+    )?;
     let gp0 = glue::gp_waits();
     for (k, &i) in plan.strategies.iter().enumerate() {
         (STRATEGIES[i].run)(plan, &cal.units[k], cal, &mut report)?;
@@ -287,6 +294,25 @@ fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
         estimate.gps
     );
     Ok(report.lockdep_went_off())
+}
+
+/// The clock's step: the smallest non-zero difference between successive readings (256 ns on
+/// User-Mode Linux, whose clocksource counts in such steps; about 1 ns on a TSC).
+fn clock_step_ns() -> u64 {
+    let mut step = u64::MAX;
+    let mut last = glue::now_ns();
+    for _ in 0..10_000 {
+        let now = glue::now_ns();
+        if now != last {
+            step = step.min(now - last);
+            last = now;
+        }
+    }
+    if step == u64::MAX {
+        0
+    } else {
+        step
+    }
 }
 
 /// Unregisters and frees what every strategy holds (unless the RFC's leak is asked for).

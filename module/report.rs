@@ -28,7 +28,13 @@ pub(crate) struct Row {
     pub(crate) est_ns: u64,
     /// The run's wall time, untimed work included.
     pub(crate) wall_ns: u64,
+    /// The timed batch (mean thread's, in `concurrent`), ns.
+    pub(crate) batch_ns: u64,
 }
+
+/// A batch shorter than this many clock steps is marked `short_batch=1`: one step is then
+/// more than 1 % of it.
+const MIN_BATCH_STEPS: u64 = 100;
 
 /// The configuration whose runs are being reported.
 struct Config {
@@ -53,10 +59,17 @@ pub(crate) struct Report {
     lockdep_went_off: bool,
     /// The plan was accepted past lockdep's class limit (`past_class_limit=1`).
     past_class_limit: bool,
+    /// The clock's step, ns (`clock_ns` on the start line).
+    clock_ns: u64,
 }
 
 impl Report {
-    pub(crate) fn new(total_steps: usize, runs: u32, past_class_limit: bool) -> Result<Self> {
+    pub(crate) fn new(
+        total_steps: usize,
+        runs: u32,
+        past_class_limit: bool,
+        clock_ns: u64,
+    ) -> Result<Self> {
         Ok(Self {
             runs_ps: KVec::from_elem(0, runs as usize, GFP_KERNEL)?,
             nruns: 0,
@@ -67,6 +80,7 @@ impl Report {
             lockdep_at_start: glue::lockdep_enabled(),
             lockdep_went_off: false,
             past_class_limit,
+            clock_ns,
         })
     }
 
@@ -146,6 +160,7 @@ impl Report {
         let lockdep = glue::lockdep_enabled() as u8;
         let marks = Marks {
             past_class_limit: self.past_class_limit,
+            short_batch: row.batch_ns < MIN_BATCH_STEPS * self.clock_ns,
         };
         match row.max_ps_per_op {
             Some(max) => pr_info!(
@@ -235,12 +250,16 @@ impl Report {
 /// Fields that only marked rows carry.
 struct Marks {
     past_class_limit: bool,
+    short_batch: bool,
 }
 
 impl core::fmt::Display for Marks {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         if self.past_class_limit {
             f.write_str(" past_class_limit=1")?;
+        }
+        if self.short_batch {
+            f.write_str(" short_batch=1")?;
         }
         Ok(())
     }

@@ -196,6 +196,7 @@ fn run_mode<S: Strategy>(
                 gp_milli_per_op: gps * 1000 / (ops * threads as u64).max(1),
                 est_ns: est.run_estimate_ns(run),
                 wall_ns,
+                batch_ns: ns,
             })?;
         }
         glue::cond_resched();
