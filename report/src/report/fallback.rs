@@ -3,7 +3,7 @@
 
 use super::answers::{with_basis, TABLES};
 use super::basis::Basis;
-use super::md::{fig, fmt_ratio, ratio};
+use super::md::{compare, fig, fmt_ratio, ratio, Verdict};
 use super::precision;
 use super::Extras;
 use crate::aggregate::{Dataset, Series, Summary};
@@ -22,23 +22,30 @@ pub fn q3(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
                 .filter(|r| !load_injects(ds, b.series, r))
                 .fold((0, 0), |(f, c), r| (f + r.fallbacks, c + r.classes));
             out.push_str(&format!(
-                "Without injected failures, creation fell back {fb} times for {cl} classes created [{} stats]. ",
+                "Without injected failures, creation fell back {fb} times for {cl} classes created over all loads [{} stats]. ",
                 b.series.tag()
             ));
         } else {
             out.push_str("How often creation fails is not counted here (no stats CSV). ");
         }
         match timed_fallback(ds, b, None) {
-            Some(t) => out.push_str(&format!(
-                "With {} (an injected failure rate, `fail_alloc_every={k}`), a `{st}` {mode} costs {} against {} when allocation succeeds ({}).",
-                failing_phrase(t.k),
-                fig(t.failing, b.series),
-                fig(t.ok, b.series),
-                fmt_ratio(ratio(t.failing.median, t.ok.median)),
-                k = t.k,
-                st = t.strategy,
-                mode = mode_noun(t.mode),
-            )),
+            Some(t) => {
+                out.push_str(&format!(
+                    "With {} (an injected failure rate, `fail_alloc_every={}`), {}",
+                    failing_phrase(t.k),
+                    t.k,
+                    pair_clause(t.strategy, t.mode, t.failing, t.ok, b.series)
+                ));
+                // The other mode of the same table, when it was timed too.
+                let other = if t.mode == "init" { "create" } else { "init" };
+                if let Some((_, f, o)) = fallback_pair(ds, b, t.strategy, other) {
+                    out.push_str(&format!(
+                        "; {}",
+                        pair_clause(t.strategy, other, f, o, b.series)
+                    ));
+                }
+                out.push('.');
+            }
             None => {
                 let elsewhere: Vec<String> = ds
                     .series
@@ -72,6 +79,34 @@ pub fn q3(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
         }
         out
     })
+}
+
+/// "a `mutex` lock init costs X against Y once allocation has succeeded (0.60x): why".
+fn pair_clause(st: &str, mode: &str, failing: &Summary, ok: &Summary, s: &Series) -> String {
+    let (against, why_cheaper, why_dearer) = match mode {
+        "init" => (
+            "once allocation has succeeded (a hit)",
+            "",
+            ": every init misses and tries to allocate again",
+        ),
+        _ => (
+            "when allocation and registration succeed",
+            ": cheaper, as a failed allocation skips naming and registering a key",
+            "",
+        ),
+    };
+    format!(
+        "a `{st}` {} costs {} against {} {against} ({}){}",
+        mode_noun(mode),
+        fig(failing, s),
+        fig(ok, s),
+        fmt_ratio(ratio(failing.median, ok.median)),
+        match compare(failing, ok) {
+            Verdict::Faster(_) => why_cheaper,
+            Verdict::Slower(_) => why_dearer,
+            _ => "",
+        }
+    )
 }
 
 /// "every table allocation failing", "one table allocation in 3 failing".
@@ -115,6 +150,21 @@ pub struct TimedFallback<'a> {
     pub ok: &'a Summary,
 }
 
+/// A failing cell of one table and mode, with the same configuration without failures.
+pub fn fallback_pair<'a>(
+    ds: &'a Dataset,
+    b: &Basis<'a>,
+    st: &str,
+    mode: &str,
+) -> Option<(u64, &'a Summary, &'a Summary)> {
+    ds.failing_cells(b.series)
+        .filter(|(k, _)| k.strategy.1 == st && k.mode.1 == mode)
+        .find_map(|(k, v)| {
+            ds.get(b.series, st, mode, k.threads, k.sites)
+                .map(|ok| (k.fail_alloc_every, v, ok))
+        })
+}
+
 /// The first pair of a failing cell and the same configuration without failures: the
 /// `prefer`red table first, then the RFC's; `init` before `create`.
 pub fn timed_fallback<'a>(
@@ -128,14 +178,7 @@ pub fn timed_fallback<'a>(
         .collect();
     for mode in ["init", "create"] {
         for &st in &order {
-            let hit = ds
-                .failing_cells(b.series)
-                .filter(|(k, _)| k.strategy.1 == st && k.mode.1 == mode)
-                .find_map(|(k, v)| {
-                    ds.get(b.series, st, mode, k.threads, k.sites)
-                        .map(|ok| (k.fail_alloc_every, v, ok))
-                });
-            if let Some((k, failing, ok)) = hit {
+            if let Some((k, failing, ok)) = fallback_pair(ds, b, st, mode) {
                 return Some(TimedFallback {
                     strategy: st,
                     mode,
