@@ -158,7 +158,7 @@ fn fallback_is_timed_when_failures_were_injected() {
     let out = render(&with_fallback(80.0), None, None);
     let a = out.answer(3);
     assert!(a.contains("`fail_alloc_every=1`"), "{a}");
-    assert!(a.contains("a `mutex` lock init costs 80.0 ns [real CPU, UML] against 200 ns [real CPU, UML] once allocation has succeeded (a hit) (0.40x)."), "{a}");
+    assert!(a.contains("a `mutex` lock init costs 80.0 ns [real CPU, UML] against 200 ns [real CPU, UML] for a hit, once allocation has succeeded (0.40x)."), "{a}");
     // Injected rows never stand in for the normal figure.
     assert!(out.section("## Summary").contains("200 ns"));
     assert!(!out.section("## Summary").contains("80.0 ns"));
@@ -211,7 +211,7 @@ fn fallback_of_a_miss_is_timed_beside_the_init() {
     );
     let a = render(&d, None, None).answer(3).to_string();
     assert!(
-        a.contains("a `mutex` lock init costs 300 ns [real CPU, UML] against 200 ns [real CPU, UML] once allocation has succeeded (a hit) (1.50x): every init misses and tries to allocate again; a `mutex` class creation (a miss) costs 450 ns [real CPU, UML] against 900 ns [real CPU, UML] when allocation and registration succeed (0.50x): cheaper, as a failed allocation skips naming and registering a key."),
+        a.contains("a `mutex` lock init costs 300 ns [real CPU, UML] against 200 ns [real CPU, UML] for a hit, once allocation has succeeded (1.50x): every init misses and tries to allocate again; a `mutex` class creation (a miss) costs 450 ns [real CPU, UML] against 900 ns [real CPU, UML] when allocation and registration succeed (0.50x): cheaper, as a failed allocation skips naming and registering a key."),
         "{a}"
     );
 }

@@ -85,7 +85,7 @@ pub fn q3(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
 fn pair_clause(st: &str, mode: &str, failing: &Summary, ok: &Summary, s: &Series) -> String {
     let (against, why_cheaper, why_dearer) = match mode {
         "init" => (
-            "once allocation has succeeded (a hit)",
+            "for a hit, once allocation has succeeded",
             "",
             ": every init misses and tries to allocate again",
         ),
