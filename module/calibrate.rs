@@ -39,13 +39,19 @@ pub(crate) fn thread_start_ns(plan: &Plan) -> Result<u64> {
     let t = plan.threads.iter().copied().max().unwrap_or(1);
     let t0 = glue::now_ns();
     glue::run_on_threads(t, &|_| {})?;
-    Ok((glue::now_ns() - t0) / t as u64)
+    Ok(per(glue::now_ns().wrapping_sub(t0), t as u64))
+}
+
+/// `total / count`, 0 for no count. No panicking path: a division or overflow check in these
+/// probes would end the function in a call objtool (6.12) does not know returns never.
+fn per(total: u64, count: u64) -> u64 {
+    total.checked_div(count).unwrap_or(0)
 }
 
 fn elapsed_ns(f: impl FnOnce() -> usize) -> u64 {
     let t0 = glue::now_ns();
     black_box(f());
-    glue::now_ns() - t0
+    glue::now_ns().wrapping_sub(t0)
 }
 
 /// ps per operation of `batch(ops)`. Operations that wait for a grace period each (per-object
@@ -54,14 +60,14 @@ fn elapsed_ns(f: impl FnOnce() -> usize) -> u64 {
 /// with fast ones for the clock's resolution.
 fn ps_per_op<S: Strategy>(ops: u64, mut batch: impl FnMut(u64) -> usize) -> u64 {
     if S::KEYS != Keys::PerObject {
-        return elapsed_ns(|| batch(ops)) * 1000 / ops;
+        return per(elapsed_ns(|| batch(ops)).saturating_mul(1000), ops);
     }
     let (mut done, mut ns) = (0u64, 0u64);
     while done < PROBE_OPS_PER_OBJECT.min(ops) && (done < 2 || ns < PER_OBJECT_PROBE_NS) {
         ns += elapsed_ns(|| batch(1));
         done += 1;
     }
-    ns * 1000 / done.max(1)
+    per(ns.saturating_mul(1000), done)
 }
 
 /// Time after which a per-object probe stops (it always times two operations).
@@ -84,7 +90,7 @@ pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> 
     s.reset();
     // A populating pass: misses for the tables.
     let populate = elapsed_ns(|| lookup_batch(s, sites, n));
-    u.miss_ns = populate / n;
+    u.miss_ns = per(populate, n);
     u.op_ps[Mode::Lookup as usize] = ps_per_op::<S>(ops, |k| lookup_batch(s, sites, k));
     for &mode in plan.modes.iter() {
         if !plan.runs_mode(&info, mode) {
@@ -101,7 +107,7 @@ pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> 
                 // The first acquire of each site makes its class; the second batch hits.
                 let first = elapsed_ns(|| init_batch::<S, true>(s, sites, n));
                 let ps = ps_per_op::<S>(ops, |k| init_batch::<S, true>(s, sites, k));
-                u.class_ns = (first / n).saturating_sub(ps / 1000);
+                u.class_ns = per(first, n).saturating_sub(ps / 1000);
                 ps
             }
             Mode::Concurrent => {
@@ -113,9 +119,14 @@ pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> 
                 };
                 let t0 = glue::now_ns();
                 concurrent_run(s, sites, ops, t)?;
-                let wall = (glue::now_ns() - t0).saturating_sub(t as u64 * thread_ns);
+                let wall = glue::now_ns()
+                    .wrapping_sub(t0)
+                    .saturating_sub((t as u64).saturating_mul(thread_ns));
                 // Per operation of each thread, its untimed chunks either side included.
-                wall * 1000 / (ops + 2 * steady_chunk(ops))
+                per(
+                    wall.saturating_mul(1000),
+                    ops.saturating_add(2 * steady_chunk(ops)),
+                )
             }
         };
         u.op_ps[mode as usize] = ps;
