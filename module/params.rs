@@ -10,7 +10,8 @@ use kernel::ffi::c_char;
 use kernel::prelude::*;
 use kernel::str::CStr;
 
-/// A workload.
+/// A `mode=` word: what is measured, in which context (`measures`, `context`). The command
+/// line offers one word per combination it runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     Lookup,
@@ -31,7 +32,50 @@ pub(crate) const MODES: [Mode; 6] = [
     Mode::Atomic,
 ];
 
+/// What a mode times per operation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Measure {
+    /// Finding a site's class (a hit, after a populating pass).
+    Lookup,
+    /// Making a site's class (a miss: every run starts from an empty table).
+    Create,
+    /// Finding the class and initialising a mutex with it.
+    Init,
+    /// As `Init`, then the mutex's first lock and unlock.
+    Acquire,
+}
+
+/// Where a mode's operations run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Context {
+    /// The loading task, preemptible.
+    Task,
+    /// The loading task with preemption disabled (GFP_ATOMIC on a miss).
+    PreemptOff,
+    /// One kthread per CPU at once, on the same sites.
+    Threads,
+}
+
 impl Mode {
+    /// What it measures: `concurrent` and `atomic` time lookups.
+    pub(crate) const fn measures(self) -> Measure {
+        match self {
+            Mode::Lookup | Mode::Concurrent | Mode::Atomic => Measure::Lookup,
+            Mode::Create => Measure::Create,
+            Mode::Init => Measure::Init,
+            Mode::Acquire => Measure::Acquire,
+        }
+    }
+
+    /// Where it runs.
+    pub(crate) const fn context(self) -> Context {
+        match self {
+            Mode::Concurrent => Context::Threads,
+            Mode::Atomic => Context::PreemptOff,
+            _ => Context::Task,
+        }
+    }
+
     pub(crate) const fn name(self) -> &'static str {
         match self {
             Mode::Lookup => "lookup",

@@ -6,7 +6,7 @@
 
 use crate::cost::{self, Calibration, UnitCosts};
 use crate::glue;
-use crate::params::{Mode, Plan, MAX_THREADS};
+use crate::params::{Context, Measure, Mode, Plan, MAX_THREADS};
 use crate::report::{Report, Row};
 use crate::sites::{CallSite, CALL_SITES};
 use crate::strategy::{Class, Keys, Strategy, StrategyInfo};
@@ -120,7 +120,7 @@ pub(crate) fn run_strategy<S: Strategy>(
         }
         for &nsites in plan.sites.iter() {
             let sites: &'static [CallSite] = &CALL_SITES[..nsites];
-            let threads: &[u32] = if mode == Mode::Concurrent {
+            let threads: &[u32] = if mode.context() == Context::Threads {
                 &plan.threads
             } else {
                 &[1]
@@ -156,9 +156,9 @@ fn run_mode<S: Strategy>(
     // Populate the table (untimed) so timed runs measure hits; in atomic mode with preemption
     // disabled, so the misses take the GFP_ATOMIC path. Not in `create` (it measures misses)
     // nor in `concurrent`, whose first run has every thread racing to create the same sites.
-    if mode != Mode::Create && mode != Mode::Concurrent {
+    if mode.measures() != Measure::Create && mode.context() != Context::Threads {
         let n = sites.len() as u64;
-        black_box(if mode == Mode::Atomic {
+        black_box(if mode.context() == Context::PreemptOff {
             atomic_batch(s, sites, n)
         } else {
             lookup_batch(s, sites, n)
@@ -166,19 +166,23 @@ fn run_mode<S: Strategy>(
     }
     for run in 0..plan.warmup + plan.runs {
         let (gp0, t0) = (glue::gp_waits(), glue::now_ns());
-        let (ns, max_ns) = match mode {
-            Mode::Lookup => (run_timed(|| lookup_batch(s, sites, ops)), None),
-            Mode::Atomic => (run_timed(|| atomic_batch(s, sites, ops)), None),
-            Mode::Init => (run_timed(|| init_batch::<S, false>(s, sites, ops)), None),
-            Mode::Acquire => (run_timed(|| init_batch::<S, true>(s, sites, ops)), None),
-            Mode::Create => {
+        let (ns, max_ns) = match (mode.context(), mode.measures()) {
+            (Context::Threads, _) => {
+                let (mean, max) = concurrent_run(s, sites, ops, threads)?;
+                (mean, Some(max))
+            }
+            (Context::PreemptOff, _) => (run_timed(|| atomic_batch(s, sites, ops)), None),
+            (Context::Task, Measure::Lookup) => (run_timed(|| lookup_batch(s, sites, ops)), None),
+            (Context::Task, Measure::Init) => {
+                (run_timed(|| init_batch::<S, false>(s, sites, ops)), None)
+            }
+            (Context::Task, Measure::Acquire) => {
+                (run_timed(|| init_batch::<S, true>(s, sites, ops)), None)
+            }
+            (Context::Task, Measure::Create) => {
                 // Every run starts from an empty table, so it measures real misses.
                 s.reset();
                 (run_timed(|| lookup_batch(s, sites, ops)), None)
-            }
-            Mode::Concurrent => {
-                let (mean, max) = concurrent_run(s, sites, ops, threads)?;
-                (mean, Some(max))
             }
         };
         let (gps, wall_ns) = (glue::gp_waits() - gp0, glue::now_ns() - t0);

@@ -14,18 +14,19 @@ use crate::kernel_env::{KSpinLock, KernelEnv};
 use crate::sites::CallSite;
 use core::sync::atomic::AtomicUsize;
 
-/// Address cache over the content table.
-pub(crate) struct CachedTable {
+/// The `cached` strategy: lockclass-core's address cache over the content table, and its
+/// fallback count.
+pub(crate) struct Cached {
     table: cached::CachedTable<KernelEnv<KSpinLock>>,
     fallbacks: AtomicUsize,
 }
 
-pub(crate) static INSTANCE: CachedTable = CachedTable {
+pub(crate) static INSTANCE: Cached = Cached {
     table: cached::CachedTable::new(KernelEnv::new()),
     fallbacks: AtomicUsize::new(0),
 };
 
-impl Strategy for CachedTable {
+impl Strategy for Cached {
     const NAME: &'static str = "cached";
     const ATOMIC_SAFE: bool = true;
     const KEYS: Keys = Keys::Table;

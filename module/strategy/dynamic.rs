@@ -13,17 +13,17 @@ use core::ptr::{addr_of_mut, NonNull};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Per-object registered keys.
-pub(crate) struct DynamicKey {
+pub(crate) struct Dynamic {
     live: AtomicUsize,
     fallbacks: AtomicUsize,
 }
 
-pub(crate) static INSTANCE: DynamicKey = DynamicKey {
+pub(crate) static INSTANCE: Dynamic = Dynamic {
     live: AtomicUsize::new(0),
     fallbacks: AtomicUsize::new(0),
 };
 
-impl Strategy for DynamicKey {
+impl Strategy for Dynamic {
     const NAME: &'static str = "dynamic";
     const ATOMIC_SAFE: bool = false;
     const MAX_OPS: u64 = 64;

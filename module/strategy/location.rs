@@ -9,10 +9,10 @@ use super::{Class, Strategy};
 use crate::sites::CallSite;
 
 /// The `Location` address as the key.
-pub(crate) struct LocationKey;
-pub(crate) static INSTANCE: LocationKey = LocationKey;
+pub(crate) struct Location;
+pub(crate) static INSTANCE: Location = Location;
 
-impl Strategy for LocationKey {
+impl Strategy for Location {
     const NAME: &'static str = "location";
     const ATOMIC_SAFE: bool = true;
 

@@ -8,10 +8,10 @@ use crate::sites::CallSite;
 use kernel::sync::LockClassKey;
 
 /// One static key per call site.
-pub(crate) struct MacroKey;
-pub(crate) static INSTANCE: MacroKey = MacroKey;
+pub(crate) struct Macro;
+pub(crate) static INSTANCE: Macro = Macro;
 
-impl Strategy for MacroKey {
+impl Strategy for Macro {
     const NAME: &'static str = "macro";
     const ATOMIC_SAFE: bool = true;
 

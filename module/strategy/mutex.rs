@@ -16,5 +16,4 @@ impl TableKind for Mutex {
     const LOCKFREE: bool = false;
 }
 
-pub(crate) type MutexTable = TableKey<Mutex>;
-pub(crate) static INSTANCE: MutexTable = TableKey::new();
+pub(crate) static INSTANCE: TableKey<Mutex> = TableKey::new();

@@ -18,5 +18,4 @@ impl TableKind for Rcu {
     const LOCKFREE: bool = true;
 }
 
-pub(crate) type RcuTable = TableKey<Rcu>;
-pub(crate) static INSTANCE: RcuTable = TableKey::new();
+pub(crate) static INSTANCE: TableKey<Rcu> = TableKey::new();

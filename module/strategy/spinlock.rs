@@ -8,13 +8,12 @@ use super::table::{TableKey, TableKind};
 use crate::kernel_env::SpinLockKind;
 
 /// Spinlock-guarded buckets, read under the spinlock.
-pub(crate) struct SpinLock;
+pub(crate) struct Spinlock;
 
-impl TableKind for SpinLock {
+impl TableKind for Spinlock {
     const NAME: &'static str = "spinlock";
     type Lock = SpinLockKind;
     const LOCKFREE: bool = false;
 }
 
-pub(crate) type SpinlockTable = TableKey<SpinLock>;
-pub(crate) static INSTANCE: SpinlockTable = TableKey::new();
+pub(crate) static INSTANCE: TableKey<Spinlock> = TableKey::new();
