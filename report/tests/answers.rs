@@ -77,7 +77,7 @@ fn loads_that_disagree_leave_the_question_open() {
         a.contains("the data do not decide between spinlock and mutex"),
         "{a}"
     );
-    assert!(a.contains("spread 40 % across 6 loads, over 10 %"), "{a}");
+    assert!(a.contains("noisy: spread 40 % over 6 loads"), "{a}");
     // The summary marks the same figure.
     assert!(out.section("## Summary").contains("150 ns (noisy)"));
 }
@@ -98,7 +98,7 @@ fn noisy_loads_that_all_agree_still_decide() {
     assert!(a.contains("Spinlock."), "{a}");
     assert!(a.contains("spinlock is 1.50x faster than mutex"), "{a}");
     assert!(
-        a.contains("150 ns [real CPU, UML; spread 50 % across 6 loads, over 10 %]"),
+        a.contains("150 ns [real CPU, UML; noisy: spread 50 % over 6 loads]"),
         "{a}"
     );
 }

@@ -133,7 +133,7 @@ fn several_uml_boots_render_as_the_headline_source() {
     assert!(!report.contains("No real-CPU source"));
     // Mutex loads: 150 in four, 200 in two: the median is 150 and the spread a third of it.
     assert!(
-        report.contains("150 ns [real CPU, UML; spread 33 % across 6 loads, over 10 %]"),
+        report.contains("150 ns [real CPU, UML; noisy: spread 33 % over 6 loads]"),
         "{report}"
     );
     // ...but every mutex load is slower than every spinlock load: the answer stands.
@@ -143,7 +143,7 @@ fn several_uml_boots_render_as_the_headline_source() {
     );
     assert!(report.contains("spinlock is 1.50x faster than mutex"));
     // The fallback, timed against the same cell without failures.
-    assert!(report.contains("With every table allocation failing (an injected failure rate, `fail_alloc_every=1`), a `mutex` lock init costs 3006 ns [real CPU, UML; spread 33 % across 3 loads, over 10 %] against 6012 ns"), "{report}");
+    assert!(report.contains("With every table allocation failing (an injected failure rate, `fail_alloc_every=1`), a `mutex` lock init costs 3006 ns [real CPU, UML; noisy: spread 33 % over 3 loads] against 6012 ns"), "{report}");
     // The noise file lists each boot's figure: the third boot's mutex lookups read higher.
     let noise = std::fs::read_to_string(out.join("detail/noise.md")).unwrap();
     assert!(

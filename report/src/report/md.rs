@@ -115,10 +115,9 @@ pub fn fig(s: &Summary, series: &Series) -> String {
     }
     if s.noisy() {
         tag.push_str(&format!(
-            "; spread {} across {} loads, over {}",
+            "; noisy: spread {} over {} loads",
             pct(s.spread().unwrap_or(0.0)),
-            s.loads,
-            pct(SPREAD_LIMIT)
+            s.loads
         ));
     }
     format!("{} ns [{tag}]", ns(s.median))

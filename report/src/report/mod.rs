@@ -121,8 +121,9 @@ fn intro(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
     }
     if let Some(b) = b {
         s.push_str(&format!(
-            " Each figure carries its source in brackets ([{}] is the headline).",
-            b.series.tag()
+            " Each figure carries its source in brackets ([{}] is the headline), and `noisy` with its spread when the medians of its loads spread by more than {} of it.",
+            b.series.tag(),
+            md::pct(crate::aggregate::SPREAD_LIMIT)
         ));
     }
     s.push_str(&format!(
