@@ -20,7 +20,7 @@ fn precision_decides_the_location_answer() {
     ];
     let out = render(&keys(), None, Some(&p));
     let a = out.answer(2);
-    assert!(!a.contains("`macro` keys share this"), "{a}");
+    assert!(!a.contains("`macro` keys share"), "{a}");
     assert!(
         a.contains("Not on its own: it does not give one class per source site."),
         "{a}"
@@ -218,7 +218,7 @@ fn a_miss_macro_keys_share_is_said() {
     ];
     let a = render(&keys(), None, Some(&p)).answer(2).to_string();
     assert!(
-        a.contains("`macro` keys share this: missed `two-locations`."),
+        a.contains("[real CPU, UML]; `macro` keys share missed `two-locations`."),
         "{a}"
     );
 }

@@ -187,7 +187,9 @@ pub fn q2(b: Option<&Basis>, ex: &Extras) -> String {
             .map(|(sc, j)| format!("{} `{sc}`", j.word().to_lowercase()))
             .collect();
         if !shared.is_empty() {
-            out.push_str(&format!(" `macro` keys share this: {}.", join_and(&shared)));
+            // One sentence with the precision figures: replace its full stop.
+            out.pop();
+            out.push_str(&format!("; `macro` keys share {}.", join_and(&shared)));
         }
         out
     })
