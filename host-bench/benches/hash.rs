@@ -9,16 +9,15 @@ use host_bench::call_sites::COMPILED_SITES;
 use host_bench::harness::{self, hash_batch};
 use host_bench::hash::{AddrHashSite, FxHashSite, SipHashSite, SiteHash};
 use std::hint::black_box;
-use std::time::Instant;
 
 fn bench<H: SiteHash>(group: &mut BenchmarkGroup<'_, WallTime>) {
     let sites = harness::sites(COMPILED_SITES);
     group.throughput(Throughput::Elements(sites.len() as u64));
     group.bench_function(BenchmarkId::new(H::NAME, sites.len()), |b| {
         b.iter_custom(|iters| {
-            let t = Instant::now();
-            black_box(hash_batch::<H>(sites, iters));
-            t.elapsed()
+            harness::cpu_timed(|| {
+                black_box(hash_batch::<H>(sites, iters));
+            })
         })
     });
 }

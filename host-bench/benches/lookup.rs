@@ -8,7 +8,6 @@ use criterion::{
 use host_bench::harness::{self, lookup_batch, SITE_COUNTS};
 use host_bench::strategy::{self, Strategy, Visit};
 use std::hint::black_box;
-use std::time::Instant;
 
 struct Lookup<'a, 'c>(&'a mut BenchmarkGroup<'c, WallTime>);
 
@@ -22,9 +21,9 @@ impl Visit for Lookup<'_, '_> {
             self.0.throughput(Throughput::Elements(sites.len() as u64));
             self.0.bench_function(BenchmarkId::new(S::NAME, n), |b| {
                 b.iter_custom(|iters| {
-                    let t = Instant::now();
-                    black_box(lookup_batch(&s, sites, 0, iters));
-                    t.elapsed()
+                    harness::cpu_timed(|| {
+                        black_box(lookup_batch(&s, sites, 0, iters));
+                    })
                 })
             });
         }

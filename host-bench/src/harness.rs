@@ -10,7 +10,7 @@ use crate::CallSite;
 use std::hint::black_box;
 use std::sync::Barrier;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Distinct sites per benchmark: one (a bucket of one, the reviewers' "almost always length
 /// 1"), a few, a quarter of the buckets, and every compiled site.
@@ -130,11 +130,34 @@ pub fn hash_batch<H: SiteHash>(sites: &'static [CallSite], iters: u64) -> u64 {
     sum
 }
 
+/// CPU time the calling thread has used so far (`CLOCK_THREAD_CPUTIME_ID`).
+pub fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid `timespec` for the call to fill.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Runs `f` and returns the CPU time this thread spent in it. The timed benchmarks measure CPU
+/// time, not wall time: on this shared machine (kernel builds, guests) a benchmark thread is
+/// regularly descheduled, and wall time would count those gaps as lookups. What a lookup costs
+/// on the core, cache misses and cache-line transfers between cores included, is CPU time.
+pub fn cpu_timed(f: impl FnOnce()) -> Duration {
+    let start = thread_cpu_time();
+    f();
+    thread_cpu_time() - start
+}
+
 /// Runs `threads` threads that each look up every site of `sites` `iters` times on the shared
 /// `s`, each starting at a different site. Threads are spawned before timing starts and
-/// released together by a barrier; each times its own batch, and the result is the mean of
-/// those times, as the kernel module's `ns_per_op` in `concurrent` mode (so per op and per
-/// thread: divide by `iters * sites.len()`).
+/// released together by a barrier; each times its own batch in its own CPU time
+/// ([`cpu_timed`]), and the result is the mean of those times, as the kernel module's
+/// `ns_per_op` in `concurrent` mode (so per op and per thread: divide by
+/// `iters * sites.len()`).
 pub fn run_concurrent<S: Strategy>(
     s: &S,
     sites: &'static [CallSite],
@@ -149,9 +172,9 @@ pub fn run_concurrent<S: Strategy>(
                 scope.spawn(move || {
                     let start = t * sites.len() / threads;
                     barrier.wait();
-                    let begin = Instant::now();
-                    black_box(lookup_batch(s, sites, start, iters));
-                    begin.elapsed()
+                    cpu_timed(|| {
+                        black_box(lookup_batch(s, sites, start, iters));
+                    })
                 })
             })
             .collect();
