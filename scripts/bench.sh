@@ -88,7 +88,11 @@ guest_script() {
     echo ". /guest-lib.sh"
     [ -z "$cs" ] || echo "wait_clocksource $cs   # do not time across the tsc-early -> tsc switch"
     echo "check_debug_locks"
-    for l in "$@"; do echo "load $l"; echo "check_debug_locks"; echo "unload"; done
+    # lockdep_classes: the classes in use now, so the module sizes its class budget on what
+    # is really free rather than on its assumption (-1 on the kernel without lockdep).
+    for l in "$@"; do
+      echo "load $l lockdep_classes=\$(lockdep_value lock-classes || echo -1)"; echo "check_debug_locks"; echo "unload"
+    done
     for t in lock rcu clock; do echo "refscale $t"; done
     echo "check_debug_locks"
   } > "$file"
