@@ -272,9 +272,14 @@ fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
         clock_ns,
     )?;
     let gp0 = glue::gp_waits();
+    // Keys the tables still hold: unregistered at unload, one grace period each (rmmod's time).
+    let mut held_keys = 0;
     for (k, &i) in plan.strategies.iter().enumerate() {
         (STRATEGIES[i].run)(plan, &cal.units[k], cal, &mut report)?;
         let st = (STRATEGIES[i].stats)();
+        if STRATEGIES[i].info.keys == strategy::Keys::Table && !plan.leak_keys {
+            held_keys += st.classes as u64;
+        }
         pr_info!(
             "stats strategy={} table_bytes={} buckets={} classes={} lost_races={} fallbacks={}\n",
             STRATEGIES[i].info.name,
@@ -286,12 +291,14 @@ fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
         );
     }
     pr_info!(
-        "done results={} estimate_s={} actual_s={} grace_periods={} estimated_grace_periods={}\n",
+        "done results={} estimate_s={} actual_s={} grace_periods={} estimated_grace_periods={} unload_grace_periods={} unload_estimate_s={}\n",
         report.count(),
         Secs(estimate.total_ns),
         Secs(glue::now_ns() - t_load),
         glue::gp_waits() - gp0,
-        estimate.gps
+        estimate.gps,
+        held_keys,
+        Secs(held_keys.saturating_mul(cal.gp_ns))
     );
     Ok(report.lockdep_went_off())
 }
