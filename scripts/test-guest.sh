@@ -80,6 +80,12 @@ for f in $flavours; do
   if guest "$f" smoke; then smoke_checks "$f"; else skip "$f: smoke log checks" "the smoke guest failed"; fi
   guest "$f" atomic-demo --expect-splat "BUG: sleeping function called from invalid context" || true
   guest "$f" fallback || true
+  # Lockdep precision: scenario parameters refused; scenarios 1 and 2 for every strategy, one
+  # boot per cell, each outcome as committed in tests/guest/precision.expected.
+  guest "$f" precision-params --add "$(dirname "${ko[$f]}")/lockclass_precision_peer.ko" || true
+  check "$f: lockdep precision of abba-two-sites and abba-across-objects as in tests/guest/precision.expected" \
+    "$REPO/scripts/precision.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --scenarios abba-two-sites,abba-across-objects \
+    --out "$logs/$f-precision.csv" --raw "$logs/$f-precision" --check "$REPO/tests/guest/precision.expected"
   # Load/unload cycles with kmemleak on: $CYCLES per strategy (100 for the full reliability run).
   echo "CYCLES=${CYCLES:-10}" > "$logs/cycles.conf"
   guest "$f" cycles --cmdline kmemleak=on --mem 1024 --add "$logs/cycles.conf" || true
