@@ -80,6 +80,12 @@ for f in $flavours; do
   if guest "$f" smoke; then smoke_checks "$f"; else skip "$f: smoke log checks" "the smoke guest failed"; fi
   guest "$f" atomic-demo --expect-splat "BUG: sleeping function called from invalid context" || true
   guest "$f" fallback || true
+  # Bounded plans: the issue's examples refused at once or run clean within 2x their estimate;
+  # one name per key; names from the strategy table; CPU hotplug (skips itself on 1 CPU); the
+  # class limit passed on purpose (lockdep goes off: its own boot); the cost model on icount.
+  for t in plan-limits class-names names hotplug; do guest "$f" "$t" || true; done
+  guest "$f" class-limit --expect-splat "MAX_LOCKDEP_KEYS too low" || true
+  [ "$(flavour_arch "$f")" = um ] || guest "$f" cost-model --icount || true
   # Lockdep precision: scenario parameters refused; scenarios 1 and 2 for every strategy, one
   # boot per cell, each outcome as committed in tests/guest/precision.expected.
   guest "$f" precision-params --add "$(dirname "${ko[$f]}")/lockclass_precision_peer.ko" || true
