@@ -204,6 +204,34 @@ const MAX_LIVE_OBJECTS: usize = 8192;
 fn class_limit(s: &'static StrategyOps) -> Result<Option<usize>> {
     let mut created = 0usize;
     if s.info.keys == Keys::PerObject {
+        // Giving the keys back waits for one RCU grace period each: refuse what would keep
+        // insmod longer than max_seconds.
+        let gp_ns = crate::calibrate::grace_period_ns()?;
+        let estimate_s = gp_ns.saturating_mul(MAX_LIVE_OBJECTS as u64) / 1_000_000_000;
+        let max_seconds = glue::raw_params()?.max_seconds.max(0) as u64;
+        pr_info!(
+            "precision estimate grace_periods={} gp_ns={} seconds={} max_seconds={}\n",
+            MAX_LIVE_OBJECTS,
+            gp_ns,
+            estimate_s,
+            max_seconds
+        );
+        if estimate_s > max_seconds {
+            pr_err!(
+                "invalid parameters: class-limit with per-object keys is estimated at {} s ({} grace periods of {} ns), more than max_seconds={}; raise max_seconds\n",
+                estimate_s,
+                MAX_LIVE_OBJECTS,
+                gp_ns,
+                max_seconds
+            );
+            pr_err!(
+                "error param=max_seconds value={} valid=estimate_s<={} estimate_s={}\n",
+                max_seconds,
+                max_seconds,
+                estimate_s
+            );
+            return Err(EINVAL);
+        }
         // Keys only: a class lives as long as its key, whatever became of the lock.
         let mut live: KVec<Class> = KVec::with_capacity(MAX_LIVE_OBJECTS, GFP_KERNEL)?;
         while live.len() < MAX_LIVE_OBJECTS && glue::lockdep_enabled() {

@@ -37,7 +37,9 @@ case $sc in
     rmmod lockclass_precision_peer || fail "rmmod of the peer module failed"
     unload ;;
   class-limit)
-    load scenario=class-limit strategy="$st" past_class_limit=1 $extra
+    # Per-object keys are given back one RCU grace period each: minutes on a preemptible SMP
+    # kernel, so the cell allows as long as the host's watchdog does.
+    load scenario=class-limit strategy="$st" past_class_limit=1 max_seconds=900 $extra
     unload ;;
   *)
     load scenario="$sc" strategy="$st" $extra
