@@ -54,7 +54,7 @@ if [ -z "$flavour" ]; then
   # User-Mode Linux when a build of it is cached (real CPU, a boot in seconds), else QEMU.
   if compgen -G "$CACHE/kernel/uml-*/.lockclass-done" >/dev/null; then flavour=uml; else flavour=lockdep; fi
 fi
-case $flavour in uml*) source_name=guest-uml ;; *) source_name=guest-qemu-tcg ;; esac
+case $flavour in uml*) source_name=guest-uml ;; *) source_name=guest-tcg ;; esac
 
 if [ -z "$kdir" ]; then
   kdir=$("$REPO/scripts/build-kernel.sh" "$flavour" | tail -n1)
