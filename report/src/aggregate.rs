@@ -176,6 +176,8 @@ pub struct SeriesInfo {
     pub boots: BTreeSet<u32>,
     /// Cores (host) or online CPUs (guest) the rows record.
     pub cores: BTreeSet<u32>,
+    /// Grace periods measured at load (ns), one per load that printed it.
+    pub gp_ns: Vec<u64>,
     /// Most threads run at once, and rows that ran more threads than their cores.
     pub max_threads: u32,
     pub oversubscribed: usize,
@@ -216,9 +218,12 @@ impl Dataset {
             info.rows += 1;
             info.min_ops = info.min_ops.min(r.ops);
             info.max_ops = info.max_ops.max(r.ops);
-            info.loads.insert((r.boot, r.load));
             info.boots.extend(r.boot);
             info.cores.extend(r.cores);
+            let new_load = info.loads.insert((r.boot, r.load));
+            if let (true, Some(g)) = (new_load, r.gp_ns) {
+                info.gp_ns.push(g);
+            }
             info.max_threads = info.max_threads.max(r.threads);
             if r.cores.is_some_and(|c| r.threads > c) {
                 info.oversubscribed += 1;

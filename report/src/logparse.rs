@@ -13,7 +13,8 @@
 //! allocation failure rate comes from the result line if it carries `fail_alloc_every`,
 //! else from its `start` line, else from the guest script's `insmod ... fail_alloc_every=N`
 //! line before it, else it is zero. The guest script's `calibration` lines (the kernel's
-//! refscale, run in the same boot) become calibration rows, and an `End of test: FAILURE`
+//! refscale, run in the same boot) become calibration rows, the grace period the module
+//! measured at load (`estimate kind=plan ... gp_ns=N`) goes with every row of that load,, and an `End of test: FAILURE`
 //! line fails the parse, as does a result line saying lockdep went off (`lockdep=0`) on a
 //! lockdep kernel.
 
@@ -212,6 +213,9 @@ struct Load {
     fail_alloc_every: u64,
     /// CPUs online in the guest, from the `start` line's `cpus=`.
     cpus: Option<u32>,
+    /// One grace period as measured at load (the `estimate kind=plan` line before `start`).
+    gp_ns: Option<u64>,
+    pending_gp_ns: Option<u64>,
     /// Set by the guest script's `insmod` line, taken by the next `start`.
     insmod_fail_rate: Option<u64>,
 }
@@ -274,6 +278,7 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                     Some(_) => rec.uint("fail_alloc_every")?,
                     None => load.insmod_fail_rate.take().unwrap_or(0),
                 };
+                load.gp_ns = load.pending_gp_ns.take();
                 load.cpus = match rec.fields.get("cpus") {
                     Some(_) => u32::try_from(rec.uint("cpus")?).ok().filter(|c| *c > 0),
                     None => None,
@@ -304,6 +309,7 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                     load: Some(load.number.max(1)),
                     fail_alloc_every,
                     cores: load.cpus,
+                    gp_ns: load.gp_ns,
                     short_batch: match rec.fields.get("short_batch") {
                         Some(_) => rec.uint("short_batch")? > 0,
                         None => false,
@@ -360,6 +366,9 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                 pending = 0;
                 open_start = None;
                 dones += 1;
+            }
+            "estimate" if rec.fields.get("kind") == Some(&"plan") => {
+                load.pending_gp_ns = rec.fields.get("gp_ns").and_then(|v| v.parse().ok());
             }
             "error" => last_error = Some(body.to_string()),
             _ => {}

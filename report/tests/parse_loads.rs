@@ -190,3 +190,24 @@ fn uml_flavour_is_a_lockdep_kernel() {
     let off = load("", "", "", ["1.0", "1.0"]).replace("lockdep=1", "lockdep=0");
     assert!(parse_log(&off, &m).is_err());
 }
+
+#[test]
+fn the_grace_period_measured_at_load_goes_with_its_rows() {
+    let with_estimate = |gp: &str, body: String| {
+        body.replacen(
+            "[    1.0] lockclass_bench: start",
+            &format!(
+                "[    1.0] lockclass_bench: estimate kind=lower_bound seconds=0.1 gp_ns=1\n\
+                 [    1.0] lockclass_bench: estimate kind=plan seconds=0.6 timed_s=0.5 grace_periods=3 gp_s=0.1 gp_ns={gp} configs=1 max_seconds=120\n\
+                 [    1.0] lockclass_bench: start"
+            ),
+            1,
+        )
+    };
+    let text =
+        with_estimate("6144", load("", "", "", ["1.0", "1.0"])) + &load("", "", "", ["1.0", "1.0"]);
+    let p = parse_log(&text, &meta(1)).unwrap();
+    let gp: Vec<Option<u64>> = p.results.iter().map(|r| r.gp_ns).collect();
+    // The plan's figure, not the lower bound's; the next load printed none.
+    assert_eq!(gp, [Some(6144), Some(6144), None, None]);
+}

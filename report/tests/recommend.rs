@@ -222,3 +222,26 @@ fn a_miss_macro_keys_share_is_said() {
         "{a}"
     );
 }
+
+#[test]
+fn grace_periods_measured_at_load_are_quoted_per_source() {
+    let mut d = tables(150.0, 100.0);
+    for r in d.0.iter_mut() {
+        r.gp_ns = Some(6144);
+    }
+    let mut r = DataRow::basic("guest-tcg", "mutex", "concurrent", 2, 64);
+    r.flavour = "lockdep".into();
+    r.ns_per_op = 3000.0;
+    r.gp_ns = Some(24_000_000);
+    r.load = Some(1);
+    d.0.push(r);
+    let report = render(&d, None, None).report;
+    assert!(
+        report.contains("one grace period (a `lockdep_unregister_key`) measured at 6.14 µs [real CPU, UML] (median of 6 loads)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("measured at 24.0 ms [emulated, TCG] (one load)"),
+        "{report}"
+    );
+}

@@ -88,7 +88,7 @@ pub fn render_markdown(ds: &Dataset, ex: &Extras) -> Rendered {
 
 /// The opening paragraph: what was measured, on what, and what the figure tags mean.
 fn intro(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
-    let mut s = "Measured: what it costs to give a Rust lock its lockdep class under each strategy (macro keys, the RFC's `#[track_caller]` table guarded by a mutex, a spinlock or RCU, the `Location` as a static key, per-object dynamic keys, and our address-keyed `cached` table), timed by a kernel module".to_string();
+    let mut s = "Measured: what it costs to give a Rust lock its lockdep class under each strategy (macro keys; the RFC's `#[track_caller]` table guarded by a mutex or a spinlock; the same table as `rcu`, read without locks like lockdep's own key hash and needing no grace period, since its records are freed only when the whole table is reset with no reader running; the `Location` as a static key; per-object dynamic keys; and our address-keyed `cached` table in front of the `rcu` one), timed by a kernel module".to_string();
     match b {
         Some(b) => {
             let info = &ds.series[b.series];

@@ -21,7 +21,7 @@ pub use rows::{
 
 /// Tidy measurement rows, in the order `parse` writes them. The first fifteen are the
 /// original schema and required; the rest are optional.
-pub const DATA_HEADER: [&str; 22] = [
+pub const DATA_HEADER: [&str; 23] = [
     "source",
     "kernel",
     "flavour",
@@ -44,6 +44,7 @@ pub const DATA_HEADER: [&str; 22] = [
     "instructions_per_op",
     "cores",
     "short_batch",
+    "gp_ns",
 ];
 const DATA_REQUIRED: usize = 15;
 

@@ -38,6 +38,8 @@ pub struct DataRow {
     pub cores: Option<u32>,
     /// The module found the timed batch shorter than its clock needs for 1 % resolution.
     pub short_batch: bool,
+    /// One RCU grace period (a `lockdep_unregister_key`) as the module measured it at load, ns.
+    pub gp_ns: Option<u64>,
 }
 
 impl DataRow {
@@ -66,6 +68,7 @@ impl DataRow {
             instructions_per_op: None,
             cores: None,
             short_batch: false,
+            gp_ns: None,
         }
     }
 }
@@ -164,6 +167,7 @@ pub(super) fn data_row(c: &Cells) -> Result<DataRow> {
         instructions_per_op: c.opt_float("instructions_per_op")?,
         cores: c.opt_num("cores")?,
         short_batch: c.opt_num::<u8>("short_batch")?.is_some_and(|v| v > 0),
+        gp_ns: c.opt_num("gp_ns")?,
     };
     if row.threads == 0 {
         bail!("column `threads` is 0");
@@ -257,6 +261,7 @@ pub fn write_data(out: impl Write, rows: &[DataRow]) -> Result<()> {
             &opt(r.instructions_per_op),
             &opt(r.cores),
             if r.short_batch { "1" } else { "" },
+            &opt(r.gp_ns),
         ])?;
     }
     w.flush()?;
