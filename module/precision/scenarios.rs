@@ -184,8 +184,9 @@ fn reload_after(s: &'static StrategyOps) -> Result<Option<usize>> {
 /// 6. Creates classes until lockdep runs out (MAX_LOCKDEP_KEYS, 8192 in 6.12, minus what the
 /// kernel already uses) or the strategy runs out of ways to make new ones: every compiled
 /// site once (a per-site strategy has no more); per-object keys kept alive, one new object
-/// each time (`dynamic`); with `leak_keys=1` (the RFC as posted), the table emptied after
-/// every pass over the sites as a module unload would, its keys left registered. Correct
+/// each time (`dynamic`); with `leak_keys=1` (the RFC as posted: keys never unregistered),
+/// the table emptied after every pass over the sites, as the benchmark empties it between
+/// configurations and as this module's unload does, its keys left registered. Correct
 /// code: the ideal is no report and lockdep still on. The count is the number of classes
 /// created while lockdep was still on.
 const CLASS_LIMIT: Scenario = Scenario {
