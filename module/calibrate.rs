@@ -48,6 +48,11 @@ fn per(total: u64, count: u64) -> u64 {
     total.checked_div(count).unwrap_or(0)
 }
 
+/// ns of `ops` operations at `ps` each.
+fn ns_of(ops: u64, ps: u64) -> u64 {
+    ops.saturating_mul(ps) / 1000
+}
+
 fn elapsed_ns(f: impl FnOnce() -> usize) -> u64 {
     let t0 = glue::now_ns();
     black_box(f());
@@ -112,21 +117,36 @@ pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> 
             }
             Mode::Concurrent => {
                 let t = plan.threads.iter().copied().max().unwrap_or(1);
-                let ops = if S::KEYS == Keys::PerObject {
-                    ops.min(PROBE_OPS_PER_OBJECT_CONCURRENT)
-                } else {
-                    ops
+                let wall = |ops: u64| -> Result<u64> {
+                    let t0 = glue::now_ns();
+                    concurrent_run(s, sites, ops, t)?;
+                    Ok(glue::now_ns().wrapping_sub(t0))
                 };
-                let t0 = glue::now_ns();
-                concurrent_run(s, sites, ops, t)?;
-                let wall = glue::now_ns()
-                    .wrapping_sub(t0)
-                    .saturating_sub((t as u64).saturating_mul(thread_ns));
                 // Per operation of each thread, its untimed chunks either side included.
-                per(
-                    wall.saturating_mul(1000),
-                    ops.saturating_add(2 * steady_chunk(ops)),
-                )
+                let per_thread = |ops: u64| ops.saturating_add(2 * steady_chunk(ops));
+                if S::KEYS == Keys::PerObject {
+                    let ops = ops.min(PROBE_OPS_PER_OBJECT_CONCURRENT);
+                    let w = wall(ops)?.saturating_sub((t as u64).saturating_mul(thread_ns));
+                    per(w.saturating_mul(1000), per_thread(ops))
+                } else {
+                    // Two batch sizes: the slope is the cost per operation, the rest is what
+                    // every run pays whatever its length (thread start-up, the start
+                    // barrier, vCPUs that are not running at once under emulation).
+                    let (short, long) = (ops.min(PROBE_OPS / 2), ops.min(4 * PROBE_OPS));
+                    let (w_short, w_long) = (wall(short)?, wall(long)?);
+                    let slope = if long > short {
+                        per(
+                            w_long.saturating_sub(w_short).saturating_mul(1000),
+                            per_thread(long).saturating_sub(per_thread(short)),
+                        )
+                    } else {
+                        per(w_long.saturating_mul(1000), per_thread(long))
+                    };
+                    // Never below one thread's lookup.
+                    let slope = slope.max(u.op_ps[Mode::Lookup as usize]);
+                    u.concurrent_fixed_ns = w_short.saturating_sub(ns_of(per_thread(short), slope));
+                    slope
+                }
             }
         };
         u.op_ps[mode as usize] = ps;

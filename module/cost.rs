@@ -46,6 +46,9 @@ pub(crate) struct UnitCosts {
     pub(crate) miss_ns: u64,
     /// ns a first acquire costs beyond a later one (lockdep makes the class).
     pub(crate) class_ns: u64,
+    /// ns every `concurrent` run pays whatever its length (thread start-up, barriers); 0 when
+    /// not measured (per-object keys: in `thread_ns` and the operation cost instead).
+    pub(crate) concurrent_fixed_ns: u64,
 }
 
 /// Everything measured at load.
@@ -166,7 +169,12 @@ pub(crate) fn config_cost(
             // last one ends its timed batch: count one chunk either side.
             let per_thread = ops + 2 * steady_chunk(ops);
             c.timed_ns = ns(ops, u.op_ps[mode as usize]);
-            c.run_ns += ns(per_thread, u.op_ps[mode as usize]) + threads as u64 * cal.thread_ns;
+            c.run_ns += ns(per_thread, u.op_ps[mode as usize])
+                + if u.concurrent_fixed_ns > 0 {
+                    u.concurrent_fixed_ns
+                } else {
+                    threads as u64 * cal.thread_ns
+                };
             if info.keys == Keys::Table {
                 c.first_run_extra_ns = n.saturating_mul(u.miss_ns);
             }

@@ -182,10 +182,11 @@ fn calibrate(plan: &Plan, infos: &[&StrategyInfo]) -> Result<Calibration> {
             // the most such a line took counts for every result row.
             let t_line = glue::now_ns();
             pr_info!(
-                "unit strategy={} miss_ns={} class_ns={} op_ns={}\n",
+                "unit strategy={} miss_ns={} class_ns={} concurrent_fixed_ns={} op_ns={}\n",
                 STRATEGIES[i].info.name,
                 u.miss_ns,
                 u.class_ns,
+                u.concurrent_fixed_ns,
                 List(u.op_ps.iter().map(|&ps| fmt::Milli(ps)))
             );
             glue::cond_resched();
