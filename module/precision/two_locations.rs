@@ -8,7 +8,8 @@
 //! the exported `lcb_precision_class`.
 //!
 //! The benchmark module's copy takes A then B ([`first_half`]); the peer's copy takes B then
-//! A ([`second_half`]) on its own objects.
+//! A ([`second_half`]) on its own objects. Scenario `reload` uses the peer's copy alone: A
+//! then B at its first load, B then A after a reload (scenarios.rs says why).
 //!
 //! Expected truth: `reported-circular`. A and B are one site each in the source; a thread in
 //! one copy and a thread in the other, on shared objects, deadlock. A strategy that keys by
@@ -83,13 +84,7 @@ fn new_lock(site: &'static SharedSite) -> Result<KBox<ScenarioMutex>> {
     let ret = unsafe { lcb_precision_class(site_ptr, &mut class.key, &mut class.name) };
     kernel::error::to_result(ret)?;
     // SAFETY: the class is valid until `lcb_precision_release`, which the mutex calls on drop.
-    unsafe {
-        ScenarioMutex::new(
-            class,
-            (site as *const SharedSite).cast(),
-            lcb_precision_release,
-        )
-    }
+    unsafe { ScenarioMutex::new(class, site_ptr, lcb_precision_release) }
 }
 
 /// A then B: the benchmark module's half in `two-locations`, the peer's first load in `reload`.
