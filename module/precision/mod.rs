@@ -5,8 +5,8 @@
 //! decides what it sees. Lockdep reports once and then switches itself off, so each
 //! scenario x strategy needs a fresh boot (scripts/precision.sh). The log says what ran:
 //!
-//!   precision start scenario=S strategy=T expected=E
-//!   precision lock label=L site=FILE:LINE:COLUMN class=NAME
+//!   precision start scenario=S strategy=T expected=E leak_keys=0|1 fail_alloc_every=K lockdep=0|1
+//!   precision lock label=L site=FILE:LINE:COLUMN key=location|static|registered class=NAME
 //!   precision done scenario=S strategy=T lockdep=0|1 [count=N]
 
 mod lock;
