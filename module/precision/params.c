@@ -9,7 +9,7 @@
 
 static char *scenario = "";
 module_param(scenario, charp, 0444);
-MODULE_PARM_DESC(scenario, "Run this lockdep precision scenario instead of the benchmark, with the one strategy given by strategy= (fail_alloc_every and leak_keys apply, class-limit needs past_class_limit=1, other benchmark parameters are ignored): abba-two-sites, abba-across-objects, same-site-nesting, two-locations, reload-peer, reload-before, reload-after, class-limit, fallback-name (default: none)");
+MODULE_PARM_DESC(scenario, "Run this lockdep precision scenario instead of the benchmark, with the one strategy given by strategy= (fail_alloc_every and leak_keys apply, class-limit needs past_class_limit=1 and, with per-object keys, max_seconds above its grace-period estimate; other benchmark parameters are ignored): abba-two-sites, abba-across-objects, same-site-nesting, two-locations, reload-peer, reload-before, reload-after, class-limit, fallback-name (default: none)");
 
 const char *lcb_param_scenario(void);
 const char *lcb_param_scenario(void) { return scenario; }
