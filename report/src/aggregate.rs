@@ -221,7 +221,8 @@ impl Dataset {
             info.boots.extend(r.boot);
             info.cores.extend(r.cores);
             let new_load = info.loads.insert((r.boot, r.load));
-            if let (true, Some(g)) = (new_load, r.gp_ns) {
+            // Zero means no key to unregister (a kernel without lockdep): nothing measured.
+            if let (true, Some(g)) = (new_load, r.gp_ns.filter(|g| *g > 0)) {
                 info.gp_ns.push(g);
             }
             info.max_threads = info.max_threads.max(r.threads);

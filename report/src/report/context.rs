@@ -261,7 +261,7 @@ fn noise(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
     let pin = match pinned.as_slice() {
         [] => String::new(),
         [""] => " Its boots were not pinned to a host CPU.".into(),
-        p => format!(" Its boots were pinned to host CPU {}.", p.join(", ")),
+        p => format!(" Its boots were pinned to one host CPU ({}).", p.join(", ")),
     };
     format!(
         "**Noise**: `{}` ran {} loads in {} boot(s); a figure is the median of its load medians. Across loads, the median cell spreads by {} (largest {}); {noisy} of {} cells spread by more than {} and are marked noisy.{pin}",
