@@ -15,6 +15,8 @@
 #                      reloads also run mutex+leak_keys, the RFC as posted)
 #   --out CSV|DIR      default results/precision.csv (a directory: DIR/precision.csv)
 #   --raw DIR          raw logs, default raw/precision beside the CSV
+#   --from-logs DIR    no boots: classify the logs DIR/<scenario>.<strategy>.log of an earlier
+#                      run (e.g. results/raw/precision) and write the CSV from them
 #   --check FILE       compare each outcome with FILE (lines "scenario strategy outcome");
 #                      exit 1 if one differs or has no line there
 #
@@ -32,16 +34,16 @@ usage() { awk 'NR < 7 { next } !/^#/ || /shellcheck/ { exit } { sub(/^# ?/, "");
 
 ALL_SCENARIOS=abba-two-sites,abba-across-objects,same-site-nesting,two-locations,reload,reload-with-table,class-limit,fallback-name
 ALL_STRATEGIES=mutex,spinlock,rcu,location,macro,dynamic,cached
-flavour='' kdir='' ko='' scenarios=$ALL_SCENARIOS strategies='' out=$REPO/results/precision.csv raw='' check=''
+flavour='' kdir='' ko='' scenarios=$ALL_SCENARIOS strategies='' out=$REPO/results/precision.csv raw='' check='' from=''
 while [ $# -gt 0 ]; do
   case $1 in
-    --flavour|--kernel|--ko|--scenarios|--strategies|--out|--raw|--check) [ $# -ge 2 ] || usage ;;
+    --flavour|--kernel|--ko|--scenarios|--strategies|--out|--raw|--check|--from-logs) [ $# -ge 2 ] || usage ;;
     -h|--help) usage ;;
     *) echo "precision: unknown argument '$1'" >&2; usage ;;
   esac
   case $1 in
     --flavour) flavour=$2 ;; --kernel) kdir=$2 ;; --ko) ko=$2 ;; --scenarios) scenarios=$2 ;; --strategies) strategies=$2 ;;
-    --out) out=$2 ;; --raw) raw=$2 ;; --check) check=$2 ;;
+    --out) out=$2 ;; --raw) raw=$2 ;; --check) check=$2 ;; --from-logs) from=$2 ;;
   esac
   shift 2
 done
@@ -59,17 +61,26 @@ if [ -z "$flavour" ]; then
 fi
 case $flavour in uml*) source_name=guest-uml ;; *) source_name=guest-tcg ;; esac
 
-if [ -z "$kdir" ]; then
+mods=''
+if [ -n "$from" ]; then
+  [ -d "$from" ] || die "--from-logs $from: no such directory"
+  [ -z "$kdir" ] || die "--from-logs boots nothing: --kernel/--ko do not apply"
+  [ "$(cd "$from" && pwd)" != "$(mkdir -p "$raw" && cd "$raw" && pwd)" ] \
+    || die "--from-logs $from is also where --raw writes: give --out (or --raw) elsewhere"
+elif [ -z "$kdir" ]; then
   kdir=$("$REPO/scripts/build-kernel.sh" "$flavour" | tail -n1)
   ko=$("$REPO/scripts/build-module.sh" "$flavour" | tail -n1)
 fi
 peer=$(dirname "$ko")/lockclass_precision_peer.ko
-[ -f "$peer" ] || die "no $peer: the module build did not make the two-locations peer module"
+if [ -z "$from" ]; then
+  peer=$(dirname "$ko")/lockclass_precision_peer.ko
+  [ -f "$peer" ] || die "no $peer: the module build did not make the two-locations peer module"
+  # Private copies: another build of the module (tests, benchmarks) replaces the shared ones.
+  mods=$(mktemp -d "${TMPDIR:-/tmp}/precision-ko.XXXXXX")
+  cp "$ko" "$peer" "$mods/"
+  ko=$mods/$(basename "$ko") peer=$mods/$(basename "$peer")
+fi
 mkdir -p "$raw" "$(dirname "$out")"
-# Private copies: another build of the module (tests, benchmarks) replaces the shared ones.
-mods=$(mktemp -d "${TMPDIR:-/tmp}/precision-ko.XXXXXX")
-cp "$ko" "$peer" "$mods/"
-ko=$mods/$(basename "$ko") peer=$mods/$(basename "$peer")
 
 # classify LOG: prints outcome, names_sites, count, expected, report names and the kinds of
 # key the scenario's locks got (\037-separated: fields may be empty).
@@ -170,14 +181,20 @@ for sc in "${scenario_list[@]}"; do
   for st in "${strategy_list[@]}"; do
     cells=$((cells + 1))
     log=$raw/$sc.$st.log
-    step "precision: $sc x $st ($source_name)"
     guest_note=''
-    # run-guest.sh cannot know which report the cell provokes (that is what is measured), so
-    # its verdict on reports is left to check-log.sh below; its other failures count.
-    "$REPO/scripts/run-guest.sh" --kernel "$kdir" --ko "$ko" --add "$peer" \
-      --script "$REPO/tests/guest/precision-cell.sh" --log "$log" --timeout 900 \
-      --cmdline "precision_scenario=$sc precision_strategy=$st" 2>"$tmp_run" || true
-    rm -f "$raw/$sc.$st.verdict"
+    if [ -n "$from" ]; then
+      log=$from/$sc.$st.log
+      [ -r "$log" ] || die "--from-logs: no $log"
+      # The log says which guest it came from: UML's boot banner has no BIOS.
+      if grep -q 'SeaBIOS\|Booting from ROM' "$log"; then source_name=guest-tcg; else source_name=guest-uml; fi
+    else
+      step "precision: $sc x $st ($source_name)"
+      # run-guest.sh cannot know which report the cell provokes (that is what is measured), so
+      # its verdict on reports is left to check-log.sh below; its other failures count.
+      "$REPO/scripts/run-guest.sh" --kernel "$kdir" --ko "$ko" --add "$peer" \
+        --script "$REPO/tests/guest/precision-cell.sh" --log "$log" --timeout 900 \
+        --cmdline "precision_scenario=$sc precision_strategy=$st" 2>"$tmp_run" || true
+    fi
     IFS=$'\037' read -r outcome names_sites count expected names keys < <(classify "$log")
     grep -q 'lockclass-guest: end rc=0' "$log" \
       || guest_note="guest failed: $(grep -a -h -o 'lockclass-guest: FAIL: .*\|run-guest: FAIL: .*' "$log" "$tmp_run" | head -n1)"
