@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{distinct, fmt_num, linear_ticks, log_ticks, thin, Ticked};
-use super::{Figure, Panel, Pt};
+use super::model::{Figure, Panel, Pt};
 
 const PALETTE: [RGBColor; 11] = [
     RGBColor(0xd6, 0x27, 0x28), // mutex

@@ -1,47 +1,9 @@
-//! The figure families, one file each: strategies side by side (`strategies`), scaling with
-//! threads and sites (`scaling`), and guest against host (`versus`). This file has what they
-//! share and the list of every figure the data supports.
+//! The list of every figure the data supports, one family per file: strategies side by side
+//! (`strategies`), scaling with threads and sites (`scaling`), guest against host (`versus`).
 
-use super::{scaling, strategies, versus, Figure, Pt};
-use crate::aggregate::{strategy_rank, Dataset, Series, Summary};
-use crate::report::basis::PLAN_SITES;
-
-pub(super) fn pt(x: f64, s: &Summary) -> Pt {
-    let (lo, hi) = s.whiskers();
-    Pt {
-        x,
-        med: s.median,
-        lo: lo.min(s.median),
-        hi: hi.max(s.median),
-    }
-}
-
-pub(super) fn strategy_color(s: &str) -> usize {
-    strategy_rank(s).0
-}
-
-pub(super) fn threads_word(t: u32) -> &'static str {
-    if t == 1 {
-        "thread"
-    } else {
-        "threads"
-    }
-}
-
-/// The point a per-strategy panel shows for a mode: fewest threads, then the plan's sites if
-/// measured there (the summary table's point), else the most sites.
-pub(super) fn mode_point(ds: &Dataset, s: &Series, mode: &str) -> Option<(u32, u64)> {
-    let t = ds.cells_of(s, mode).map(|(k, _)| k.threads).min()?;
-    let sites = || {
-        ds.cells_of(s, mode)
-            .filter(|(k, _)| k.threads == t)
-            .map(|(k, _)| k.sites)
-    };
-    if sites().any(|n| n == PLAN_SITES) {
-        return Some((t, PLAN_SITES));
-    }
-    Some((t, sites().max()?))
-}
+use super::model::Figure;
+use super::{scaling, strategies, versus};
+use crate::aggregate::{Dataset, Series};
 
 /// All figures the data supports, in a stable order.
 pub fn figures(ds: &Dataset) -> Vec<Figure> {

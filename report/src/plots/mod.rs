@@ -5,8 +5,10 @@
 mod axes;
 mod draw;
 mod families;
+mod model;
 mod scaling;
 mod strategies;
+mod style;
 mod versus;
 
 use std::path::Path;
@@ -17,6 +19,7 @@ use plotters::prelude::*;
 use crate::svgtext::SvgAnyFont;
 
 pub use families::figures;
+pub use model::{Figure, Line, Panel, Pt};
 pub use versus::guest_host_point;
 
 /// Default TTF for PNG text; Debian's fonts-dejavu-core (installed by scripts/setup.sh).
@@ -29,43 +32,6 @@ pub fn load_font(path: &Path) -> Result<()> {
     let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
     plotters::style::register_font("sans-serif", FontStyle::Normal, bytes)
         .map_err(|_| anyhow!("{} is not a usable TrueType font", path.display()))
-}
-
-#[derive(Clone, Debug)]
-pub struct Pt {
-    pub x: f64,
-    pub med: f64,
-    pub lo: f64,
-    pub hi: f64,
-}
-
-#[derive(Clone, Debug)]
-pub struct Line {
-    pub name: String,
-    pub color: usize,
-    pub pts: Vec<Pt>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Panel {
-    pub title: String,
-    pub x_desc: String,
-    pub lines: Vec<Line>,
-    /// Names for x = 0, 1, ... when the x axis is categorical (strategies).
-    pub categories: Option<Vec<String>>,
-    /// Join points with lines (scaling plots) or not (per-strategy plots).
-    pub join: bool,
-    /// Whether a log x axis is allowed (sites), used only if the range spans a decade.
-    pub log_x: bool,
-}
-
-#[derive(Clone, Debug)]
-pub struct Figure {
-    pub stem: String,
-    pub title: String,
-    pub panels: Vec<Panel>,
-    pub grid: (usize, usize),
-    pub size: (u32, u32),
 }
 
 pub fn write_svg(fig: &Figure, path: &Path) -> Result<()> {

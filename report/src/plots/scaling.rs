@@ -1,7 +1,7 @@
 //! Scaling figures: concurrent threads, and distinct sites.
 
-use super::families::{pt, strategy_color, threads_word};
-use super::{Figure, Line, Panel, Pt};
+use super::model::{Figure, Line, Panel, Pt};
+use super::style::{pt, strategy_color, threads_word};
 use crate::aggregate::{Dataset, Series};
 
 pub(super) fn threads_figure(ds: &Dataset, s: &Series) -> Option<Figure> {

@@ -1,7 +1,7 @@
 //! Per-strategy panels (lookup, create, init, acquire) of one series: the summary's plot.
 
-use super::families::{mode_point, pt, strategy_color, threads_word};
-use super::{Figure, Line, Panel};
+use super::model::{Figure, Line, Panel};
+use super::style::{mode_point, pt, strategy_color, threads_word};
 use crate::aggregate::{Dataset, Series};
 
 pub(super) fn figure(ds: &Dataset, s: &Series) -> Figure {

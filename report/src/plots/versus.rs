@@ -2,8 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use super::families::{pt, threads_word};
-use super::{Figure, Line, Panel};
+use super::model::{Figure, Line, Panel};
+use super::style::{pt, threads_word};
 use crate::aggregate::{Dataset, Series};
 
 pub(super) fn figure(ds: &Dataset, g: &Series, h: &Series) -> Option<Figure> {

@@ -2,9 +2,9 @@
 //! that decide it and their source; when the data cannot decide, the sentence says why.
 
 use super::basis::{multi_cpu, Basis};
+use super::inputs::Extras;
 use super::md::{compare, fig, fmt_ratio, join_and, ratio, speed_phrase, Verdict};
 use super::precision::{self, Judged};
-use super::Extras;
 use crate::aggregate::{Dataset, Series, Summary};
 use crate::tidy::StatsRow;
 

@@ -3,9 +3,9 @@
 
 use super::answers::{with_basis, TABLES};
 use super::basis::Basis;
+use super::inputs::Extras;
 use super::md::{compare, fig, fmt_ratio, ratio, Verdict};
 use super::precision;
-use super::Extras;
 use crate::aggregate::{Dataset, Series, Summary};
 use crate::tidy::StatsRow;
 

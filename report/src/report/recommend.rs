@@ -4,9 +4,9 @@
 use super::answers::TABLES;
 use super::basis::Basis;
 use super::fallback::timed_fallback;
+use super::inputs::Extras;
 use super::md::{compare, fig, fmt_ratio, pct, ratio, Md, Verdict};
 use super::precision;
-use super::Extras;
 use crate::aggregate::{Dataset, SPREAD_LIMIT};
 
 /// The table strategy with the cheapest hit among those that run in atomic context (all of

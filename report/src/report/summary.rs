@@ -3,9 +3,9 @@
 
 use super::answers::largest_table;
 use super::basis::Basis;
+use super::inputs::Extras;
 use super::md::{fig_bare, heads, ns, Md};
 use super::precision;
-use super::Extras;
 use crate::aggregate::Summary;
 
 /// The summary's timed columns: (mode, heading).

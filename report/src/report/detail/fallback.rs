@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::aggregate::{Dataset, Series};
+use crate::report::inputs::Extras;
 use crate::report::md::{cell, fmt_ratio, heads, ratio, Md};
-use crate::report::Extras;
 
 pub fn extra(md: &mut Md, ds: &Dataset, ex: &Extras) {
     md.para("## The fallback, timed");

@@ -9,8 +9,9 @@ mod scale;
 use std::collections::BTreeSet;
 
 use super::basis::Basis;
+use super::inputs::Extras;
 use super::md::{cell, fmt_ratio, heads, ratio, Md};
-use super::{precision, Extras};
+use super::precision;
 use crate::aggregate::{Dataset, Series};
 
 pub const TIMED_MODES: [&str; 6] = [

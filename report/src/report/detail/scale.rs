@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use super::comparison_table;
 use crate::aggregate::{Dataset, Series};
 use crate::report::answers::largest_table;
+use crate::report::inputs::Extras;
 use crate::report::md::{cell, fmt_ratio, heads, ratio, Md};
-use crate::report::Extras;
 
 /// Which axis a growth table walks.
 #[derive(Clone, Copy)]
