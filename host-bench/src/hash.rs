@@ -41,7 +41,7 @@ impl SiteHash for FxHashSite {
     }
 }
 
-/// Multiply-shift of the `Location`'s address to a bucket index: the `cached` strategy's fast
+/// The `Location`'s address bits as a bucket index (`addr_hash`): the `cached` strategy's fast
 /// path, which never reads the file name.
 pub struct AddrHashSite;
 

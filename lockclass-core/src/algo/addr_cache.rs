@@ -1,5 +1,5 @@
 //! A lock-free map from a `Location`'s *address* to a record, for the `cached` strategy's fast
-//! path: one multiply-shift hash, a load and a compare, no lock, never sleeps.
+//! path: the address bits as the slot index, two loads and a compare, no lock, never sleeps.
 //!
 //! Open addressing with linear probing over `N` slots; entries are only added (and all dropped
 //! at once by `reset`), so readers need no reclamation. A full cache is not an error: `insert`
