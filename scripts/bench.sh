@@ -15,11 +15,11 @@
 #   --no-plain  skip the baseline kernel without lockdep
 #   --no-qemu   only the User-Mode Linux guest (no emulated sources)
 #   --kvm       also run the QEMU guest under KVM (only where /dev/kvm really works)
-#   --boots N   User-Mode Linux boots of the plan (default 3; the spread is taken across them)
+#   --boots N   User-Mode Linux boots of the plan (default 5; the spread is taken across them)
 #   --out DIR   write there instead of results/ (a trial run that leaves the reference data alone)
 . "$(dirname "$0")/common.sh"
 
-quick=0 host=1 guest=1 plain=1 qemu_guests=1 kvm=0 boots=3 results=$REPO/results
+quick=0 host=1 guest=1 plain=1 qemu_guests=1 kvm=0 boots=5 results=$REPO/results
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;; --no-host) host=0 ;; --no-guest) guest=0 ;; --no-plain) plain=0 ;;

@@ -13,18 +13,26 @@ use std::thread;
 /// More threads than this machine has CPUs is fine: preemption in the middle of an insert is
 /// one more interleaving.
 const THREADS: usize = 8;
-/// Fresh tables per strategy, each a new race.
+/// Fresh tables per strategy, each a new race: at least this many...
 const ROUNDS: usize = 256;
+/// ...and more, up to this many, until every kind of race the strategy is written for has been
+/// seen: whether two threads hit one bucket in a given round is luck (a loaded 2-core machine
+/// once went 257 rounds without a bucket race), so the count of rounds must not decide the test.
+const MAX_ROUNDS: usize = 20_000;
 /// Sites per round: few, so that threads released together by the barrier are still on the
 /// same sites when the next one starts (on 2 CPUs one thread can otherwise run ahead through
 /// all of them); the last round takes every site.
 const WINDOW: usize = 16;
 
-/// Races seen over all rounds: (records, buckets, cache entries) a loser gave up.
-fn race<S: Strategy>() -> (usize, usize, usize) {
+/// Races seen over all rounds: (records, buckets, cache entries) a loser gave up. Runs rounds
+/// until `all_seen` holds of them (or MAX_ROUNDS), then one last round over every site.
+fn race<S: Strategy>(all_seen: fn(&(usize, usize, usize)) -> bool) -> (usize, usize, usize) {
     let mut seen_races = (0, 0, 0);
-    for round in 0..=ROUNDS {
-        let sites = if round == ROUNDS {
+    let mut last = false;
+    let mut round = 0;
+    while !last {
+        last = round + 1 >= MAX_ROUNDS || (round + 1 >= ROUNDS && all_seen(&seen_races));
+        let sites = if last {
             &CALL_SITES[..]
         } else {
             let start = round * WINDOW % (CALL_SITES.len() - WINDOW);
@@ -72,6 +80,7 @@ fn race<S: Strategy>() -> (usize, usize, usize) {
         seen_races.0 += stats.lost_races;
         seen_races.1 += stats.bucket_races;
         seen_races.2 += stats.cache_races;
+        round += 1;
     }
     eprintln!(
         "{}: lost record races {}, bucket races {}, cache races {} over {} rounds",
@@ -79,9 +88,19 @@ fn race<S: Strategy>() -> (usize, usize, usize) {
         seen_races.0,
         seen_races.1,
         seen_races.2,
-        ROUNDS + 1
+        round
     );
     seen_races
+}
+
+/// Record and bucket races seen.
+fn table_races_seen(&(records, buckets, _): &(usize, usize, usize)) -> bool {
+    records > 0 && buckets > 0
+}
+
+/// Record, bucket and address-cache races seen.
+fn cache_races_seen(races: &(usize, usize, usize)) -> bool {
+    table_races_seen(races) && races.2 > 0
 }
 
 /// The record and bucket races happened at least once (else the test proved nothing about
@@ -96,22 +115,22 @@ fn table_races_happened((records, buckets, _): (usize, usize, usize)) {
 
 #[test]
 fn mutex_races_end_with_one_class_per_site() {
-    table_races_happened(race::<MutexTable>());
+    table_races_happened(race::<MutexTable>(table_races_seen));
 }
 
 #[test]
 fn spinlock_races_end_with_one_class_per_site() {
-    table_races_happened(race::<SpinlockTable>());
+    table_races_happened(race::<SpinlockTable>(table_races_seen));
 }
 
 #[test]
 fn rcu_races_end_with_one_class_per_site() {
-    table_races_happened(race::<RcuTable>());
+    table_races_happened(race::<RcuTable>(table_races_seen));
 }
 
 #[test]
 fn cached_races_end_with_one_class_per_site() {
-    let races = race::<AddrCachedTable>();
+    let races = race::<AddrCachedTable>(cache_races_seen);
     table_races_happened(races);
     assert!(
         races.2 > 0,
