@@ -75,6 +75,9 @@ pub struct Summary {
     pub short_runs: usize,
     /// Per boot, the median of that boot's load medians.
     pub boot_medians: Vec<(Option<u32>, f64)>,
+    /// Each load's median, by (boot, load): strategies measured in the same load ran seconds
+    /// apart, so they can be compared load by load (see `md::compare`).
+    pub per_load: Vec<(LoadId, f64)>,
 }
 
 fn median_of(mut v: Vec<f64>) -> Option<f64> {
@@ -101,19 +104,19 @@ impl Summary {
                 .or_default()
                 .push(r.ns_per_op);
         }
-        let per_load: Vec<(Option<u32>, f64)> = groups
+        let per_load: Vec<(LoadId, f64)> = groups
             .into_iter()
-            .filter_map(|((boot, _), v)| median_of(v).map(|m| (boot, m)))
+            .filter_map(|(id, v)| median_of(v).map(|m| (id, m)))
             .collect();
         let mut by_boot: BTreeMap<Option<u32>, Vec<f64>> = BTreeMap::new();
-        for (boot, m) in &per_load {
+        for ((boot, _), m) in &per_load {
             by_boot.entry(*boot).or_default().push(*m);
         }
         let boot_medians: Vec<(Option<u32>, f64)> = by_boot
             .into_iter()
             .filter_map(|(b, v)| median_of(v).map(|m| (b, m)))
             .collect();
-        let load_medians: Vec<f64> = per_load.into_iter().map(|(_, m)| m).collect();
+        let load_medians: Vec<f64> = per_load.iter().map(|(_, m)| *m).collect();
         let boots = boot_medians.len().max(1);
         let loads = load_medians.len();
         let load_min = load_medians.iter().copied().fold(f64::INFINITY, f64::min);
@@ -132,6 +135,7 @@ impl Summary {
             instructions: median_of(rows.iter().filter_map(|r| r.instructions_per_op).collect()),
             short_runs: rows.iter().filter(|r| r.short_batch).count(),
             boot_medians,
+            per_load,
         }
     }
 

@@ -104,6 +104,31 @@ fn noisy_loads_that_all_agree_still_decide() {
 }
 
 #[test]
+fn loads_that_move_together_still_decide() {
+    // The host's speed drifts: two loads run at half the time for every strategy, so the
+    // loads of mutex and spinlock overlap, but in every load spinlock is the faster one.
+    let drift = [1.0, 0.5, 1.0, 1.0, 0.5, 1.0];
+    let d = Data::new()
+        .cell("guest-uml", "mutex", "lookup", 150.0, &drift)
+        .cell("guest-uml", "spinlock", "lookup", 100.0, &drift);
+    let a = render(&d, None, None).answer(1).to_string();
+    assert!(a.contains("Spinlock."), "{a}");
+    assert!(a.contains("spinlock is 1.50x faster than mutex"), "{a}");
+    // One load where they swap leaves it open again.
+    let d = Data::new()
+        .cell("guest-uml", "mutex", "lookup", 150.0, &drift)
+        .cell(
+            "guest-uml",
+            "spinlock",
+            "lookup",
+            100.0,
+            &[1.0, 0.5, 1.0, 1.6, 0.5, 1.0],
+        );
+    let a = render(&d, None, None).answer(1).to_string();
+    assert!(a.contains("Not decided by this data."), "{a}");
+}
+
+#[test]
 fn missing_real_cpu_source_is_said() {
     let d = Data::new()
         .cell("guest-icount", "mutex", "lookup", 1500.0, &[1.0])

@@ -1,6 +1,8 @@
 //! Markdown building blocks and the formatting of figures, shared by every part of the report.
 
 use crate::aggregate::{Series, Summary, SPREAD_LIMIT};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 /// A Markdown document being written.
 #[derive(Default)]
@@ -149,7 +151,10 @@ pub enum Verdict {
 
 /// Noise leaves a comparison open only where it could change it: when every load of one
 /// figure is faster than every load of the other, the loads agree on the answer however far
-/// apart they are.
+/// apart they are. The host's speed drifts over seconds (docs/guests.md), which moves whole
+/// loads; two strategies measured in the same load ran seconds apart, so when both were
+/// measured in at least three common loads and one is faster in every one of them, that
+/// decides too.
 pub fn compare(a: &Summary, b: &Summary) -> Verdict {
     let (Some(r), true) = (ratio(b.median, a.median), a.median > 0.0) else {
         return Verdict::Same;
@@ -159,6 +164,11 @@ pub fn compare(a: &Summary, b: &Summary) -> Verdict {
     }
     if a.load_min > b.load_max {
         return Verdict::Slower(1.0 / r);
+    }
+    match paired(a, b) {
+        Some(Ordering::Less) => return Verdict::Faster(r),
+        Some(Ordering::Greater) => return Verdict::Slower(1.0 / r),
+        _ => {}
     }
     if a.noisy() || b.noisy() {
         return Verdict::Noisy;
@@ -171,6 +181,27 @@ pub fn compare(a: &Summary, b: &Summary) -> Verdict {
         Verdict::Faster(r)
     } else {
         Verdict::Slower(1.0 / r)
+    }
+}
+
+/// `Less` when `a` is faster than `b` in every load that measured both (at least three),
+/// `Greater` when slower in every one, else `None`.
+fn paired(a: &Summary, b: &Summary) -> Option<Ordering> {
+    let theirs: BTreeMap<_, f64> = b.per_load.iter().copied().collect();
+    let pairs: Vec<(f64, f64)> = a
+        .per_load
+        .iter()
+        .filter_map(|(id, x)| theirs.get(id).map(|y| (*x, *y)))
+        .collect();
+    if pairs.len() < 3 {
+        return None;
+    }
+    if pairs.iter().all(|(x, y)| x < y) {
+        Some(Ordering::Less)
+    } else if pairs.iter().all(|(x, y)| x > y) {
+        Some(Ordering::Greater)
+    } else {
+        None
     }
 }
 
