@@ -51,6 +51,9 @@ macro_rules! site {
     };
 }
 
+// The precision scenarios make their sites with the same macro.
+pub(crate) use site;
+
 // The generated file is shared with host-bench, which needs its items `pub`.
 #[allow(unreachable_pub)]
 #[path = "../lockclass-core/call_sites.rs"]

@@ -10,40 +10,18 @@ use super::lock::nest;
 use super::{new_lock, two_locations, Expected, Peer, Scenario};
 use crate::glue;
 use crate::ops::StrategyOps;
-use crate::sites::{CallSite, CALL_SITES, COMPILED_SITES};
+use crate::sites::{site, CallSite, CALL_SITES, COMPILED_SITES};
 use crate::strategy::{Class, Keys};
 use core::mem::MaybeUninit;
 use kernel::bindings;
 use kernel::prelude::*;
 
-macro_rules! scenario_site {
-    () => {
-        CallSite {
-            loc: ::core::panic::Location::caller(),
-            key: ::kernel::static_lock_class!(),
-            name: ::core::concat!(::core::file!(), ":", ::core::line!(), "\0")
-                .as_ptr()
-                .cast(),
-            loc_name: ::core::concat!(
-                ::core::file!(),
-                ":",
-                ::core::line!(),
-                ":",
-                ::core::column!(),
-                "\0"
-            )
-            .as_ptr()
-            .cast(),
-        }
-    };
-}
-
 /// Where the "A" locks are created.
-static SITE_A: CallSite = scenario_site!();
+static SITE_A: CallSite = site!();
 /// Where the "B" locks are created.
-static SITE_B: CallSite = scenario_site!();
+static SITE_B: CallSite = site!();
 /// Where both the parent and the child of `same-site-nesting` are created.
-static SITE_NODE: CallSite = scenario_site!();
+static SITE_NODE: CallSite = site!();
 
 /// Every scenario, in the order of the matrix.
 pub(crate) static SCENARIOS: [Scenario; 9] = [
