@@ -29,6 +29,8 @@ const MODE_ORDER: [&str; 7] = [
     "atomic",
     "hash",
 ];
+/// The module's modes, in output order: every mode but the host's `hash`.
+pub const TIMED_MODES: &[&str] = MODE_ORDER.split_at(6).0;
 fn rank(order: &[&str], name: &str) -> (usize, String) {
     let i = order.iter().position(|o| *o == name).unwrap_or(order.len());
     (i, name.to_string())

@@ -12,16 +12,7 @@ use super::basis::Basis;
 use super::inputs::Extras;
 use super::md::{cell, fmt_ratio, heads, ratio, Md};
 use super::precision;
-use crate::aggregate::{Dataset, Series};
-
-pub const TIMED_MODES: [&str; 6] = [
-    "lookup",
-    "create",
-    "init",
-    "acquire",
-    "concurrent",
-    "atomic",
-];
+use crate::aggregate::{Dataset, Series, TIMED_MODES};
 
 /// What one detail file compares.
 struct Spec {
@@ -43,7 +34,7 @@ const SPECS: [Spec; 6] = [
         title: "Question 1: mutex or spinlock around the table",
         intro: "The RFC guards each bucket with a kernel mutex, which rules out creating a lock in atomic context; on a hit the critical section is a short bucket scan. `rcu` reads the same table with no lock at all.",
         strategies: &["mutex", "spinlock", "rcu"],
-        modes: &TIMED_MODES,
+        modes: TIMED_MODES,
         ratios: &[("mutex", "spinlock"), ("mutex", "rcu")],
         extra: None,
     },
@@ -88,7 +79,7 @@ const SPECS: [Spec; 6] = [
         title: "The `cached` strategy",
         intro: "`cached` puts a lock-free cache keyed by the `Location` object's address in front of the `rcu` table: a hit costs an address hash, a load and a compare; the first lookup of each `Location` goes to the table, so two objects of one site still share one class.",
         strategies: &["cached", "location", "rcu", "mutex"],
-        modes: &TIMED_MODES,
+        modes: TIMED_MODES,
         ratios: &[("cached", "location"), ("mutex", "cached")],
         extra: None,
     },
