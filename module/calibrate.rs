@@ -6,8 +6,7 @@
 //! grace periods and a few thousand operations.
 
 use crate::cost::{
-    steady_chunk, UnitCosts, PROBE_OPS, PROBE_OPS_PER_OBJECT, PROBE_OPS_PER_OBJECT_CONCURRENT,
-    PROBE_SITES, PROBE_SITES_PER_OBJECT,
+    self, steady_chunk, UnitCosts, PROBE_OPS, PROBE_OPS_PER_OBJECT, PROBE_OPS_PER_OBJECT_CONCURRENT,
 };
 use crate::glue;
 use crate::params::{Mode, Plan};
@@ -83,12 +82,7 @@ const PER_OBJECT_PROBE_NS: u64 = 2_000_000;
 pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> Result<UnitCosts> {
     let info = StrategyInfo::of::<S>();
     let max_sites = plan.sites.iter().copied().max().unwrap_or(1);
-    let probe_sites = if S::KEYS == Keys::PerObject {
-        PROBE_SITES_PER_OBJECT
-    } else {
-        PROBE_SITES
-    };
-    let sites: &'static [CallSite] = &CALL_SITES[..max_sites.min(probe_sites)];
+    let sites: &'static [CallSite] = &CALL_SITES[..cost::probe_sites(S::KEYS, max_sites)];
     let n = sites.len() as u64;
     let ops = plan.loops.min(S::MAX_OPS).min(PROBE_OPS).max(1);
     let mut u = UnitCosts::default();

@@ -8,6 +8,7 @@
 //! classes a plan can create and the memory the RFC's leak mode leaves behind, so that a plan
 //! that would run for hours, switch lockdep off or exhaust memory is refused before it starts.
 
+use crate::keycost;
 use crate::params::{Mode, Plan, MODES};
 use crate::strategy::{Keys, StrategyInfo};
 use kernel::prelude::*;
@@ -22,6 +23,16 @@ pub(crate) const PROBE_OPS_PER_OBJECT: u64 = 16;
 pub(crate) const PROBE_OPS_PER_OBJECT_CONCURRENT: u64 = 2;
 /// Sites of the populating pass for per-object keys (each operation waits for a grace period).
 pub(crate) const PROBE_SITES_PER_OBJECT: usize = 1;
+/// Sites the calibration probe of a strategy with keys `keys` looks up, in a plan whose
+/// largest site count is `max_sites`.
+pub(crate) fn probe_sites(keys: Keys, max_sites: usize) -> usize {
+    max_sites.min(if keys == Keys::PerObject {
+        PROBE_SITES_PER_OBJECT
+    } else {
+        PROBE_SITES
+    })
+}
+
 /// Most lookups per untimed chunk with which `concurrent` threads warm up and keep the load on.
 const STEADY_CHUNK: u64 = 256;
 
@@ -147,14 +158,14 @@ pub(crate) fn config_cost(
     // Populating pass before the timed runs (not in `create` nor `concurrent`).
     if mode != Mode::Create && mode != Mode::Concurrent {
         c.setup_ns += match info.keys {
-            Keys::Table => n.saturating_mul(u.miss_ns),
+            Keys::Table | Keys::Pool => n.saturating_mul(u.miss_ns),
             _ => ns(n, lookup_ps),
         };
     }
     match mode {
         Mode::Create => {
             c.timed_ns = match info.keys {
-                Keys::Table => ops.saturating_mul(u.miss_ns),
+                Keys::Table | Keys::Pool => ops.saturating_mul(u.miss_ns),
                 _ => ns(ops, lookup_ps),
             };
             c.run_ns += c.timed_ns;
@@ -175,7 +186,7 @@ pub(crate) fn config_cost(
                 } else {
                     threads as u64 * cal.thread_ns
                 };
-            if info.keys == Keys::Table {
+            if matches!(info.keys, Keys::Table | Keys::Pool) {
                 c.first_run_extra_ns = n.saturating_mul(u.miss_ns);
             }
         }
@@ -272,6 +283,24 @@ pub(crate) fn estimate(plan: &Plan, infos: &[&StrategyInfo], cal: &Calibration) 
         e.gps = e.gps.saturating_add(c.gps);
         e.configs += 1;
     });
+    // The key-cost rows (`keycost.rs`): every kind's batches at the dearest probed init, one
+    // grace period for the registered key, one log line each.
+    if plan.modes.contains(&Mode::Init) {
+        let init_ps = cal
+            .units
+            .iter()
+            .map(|u| u.op_ps[Mode::Init as usize])
+            .max()
+            .unwrap_or(0);
+        let batches = (keycost::KINDS * (keycost::RUNS + 1)) as u64;
+        let ops = batches.saturating_mul(keycost::ops(plan));
+        e.total_ns = e
+            .total_ns
+            .saturating_add(ns(ops, init_ps))
+            .saturating_add(cal.gp_ns)
+            .saturating_add(keycost::KINDS as u64 * cal.line_ns);
+        e.gps = e.gps.saturating_add(1);
+    }
     e.gp_ns = e.gps.saturating_mul(cal.gp_ns);
     e
 }
@@ -306,8 +335,8 @@ pub(crate) fn classes_needed(plan: &Plan, infos: &[&StrategyInfo]) -> u64 {
     let mut n = CLASS_MARGIN;
     for info in infos {
         n += match info.keys {
-            // Static keys stay classes until the module goes.
-            Keys::Static => max_sites,
+            // Static keys (a macro's, or a pool's) stay classes until the module goes.
+            Keys::Static | Keys::Pool => max_sites,
             // The RFC's leak: every configuration registers new keys and never unregisters.
             Keys::Table if plan.leak_keys => sum_sites + PROBE_SITES as u64,
             Keys::Table => max_sites,

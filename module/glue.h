@@ -28,6 +28,7 @@ void lcb_preempt_disable(void);
 void lcb_preempt_enable(void);
 void lcb_cond_resched(void);
 unsigned int lcb_online_cpus(void);
+unsigned int lcb_possible_cpus(void);
 bool lcb_lockdep_enabled(void);
 void lcb_register_key(struct lock_class_key *key);
 void lcb_unregister_key(struct lock_class_key *key);

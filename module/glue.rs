@@ -17,6 +17,7 @@ mod ffi {
         pub(super) fn lcb_preempt_enable();
         pub(super) fn lcb_cond_resched();
         pub(super) fn lcb_online_cpus() -> c_uint;
+        pub(super) fn lcb_possible_cpus() -> c_uint;
         pub(super) fn lcb_lockdep_enabled() -> bool;
         pub(super) fn lcb_register_key(key: *mut bindings::lock_class_key);
         pub(super) fn lcb_unregister_key(key: *mut bindings::lock_class_key);
@@ -109,6 +110,12 @@ pub(crate) fn cond_resched() {
 pub(crate) fn online_cpus() -> u32 {
     // SAFETY: no preconditions.
     unsafe { ffi::lcb_online_cpus() }
+}
+
+/// Possible CPUs (what per-CPU address checks loop over).
+pub(crate) fn possible_cpus() -> u32 {
+    // SAFETY: no preconditions.
+    unsafe { ffi::lcb_possible_cpus() }
 }
 
 /// Whether lockdep is built in and still on.

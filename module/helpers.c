@@ -22,6 +22,7 @@ void lcb_preempt_disable(void) { preempt_disable(); }
 void lcb_preempt_enable(void) { preempt_enable(); }
 void lcb_cond_resched(void) { cond_resched(); }
 unsigned int lcb_online_cpus(void) { return num_online_cpus(); }
+unsigned int lcb_possible_cpus(void) { return num_possible_cpus(); }
 bool lcb_lockdep_enabled(void) { return IS_ENABLED(CONFIG_LOCKDEP) && debug_locks; }
 
 /*

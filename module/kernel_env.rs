@@ -4,6 +4,7 @@
 //! generic wrapper over the `kernel` crate's lock backends), memory from the module's counted
 //! allocator, keys registered with lockdep.
 
+use crate::algo::pool::PoolKey;
 use crate::algo::site::Site;
 use crate::algo::table::{Bucket, BucketLock, Record, TableEnv};
 use crate::glue;
@@ -68,6 +69,21 @@ impl KernelKey {
         // SAFETY: `p` is valid (caller); `name` is plain bytes, any content is valid.
         let name = unsafe { &mut *addr_of_mut!((*p).name) };
         site.write_name(name);
+    }
+}
+
+// A pool is a `static`: its keys lie in the module's image, which `static_obj()` accepts.
+impl PoolKey for KernelKey {
+    const UNNAMED: Self = Self {
+        // SAFETY: a `lock_class_key` is plain C data (a union of a list node and bytes); all
+        // zeroes is what lockdep expects of a key not yet used.
+        key: Opaque::new(unsafe { core::mem::zeroed() }),
+        name: [0; NAME_LEN],
+    };
+
+    unsafe fn name(p: *mut Self, site: &Site) {
+        // SAFETY: forwarded from the caller.
+        unsafe { Self::write_name(p, site) }
     }
 }
 

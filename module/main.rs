@@ -19,6 +19,7 @@ mod cost;
 mod fmt;
 mod glue;
 mod kernel_env;
+mod keycost;
 mod ops;
 mod param_desc;
 mod params;
@@ -69,6 +70,9 @@ fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
         plan.max_seconds,
         clock_ns,
     );
+    if plan.modes.contains(&params::Mode::Init) && glue::lockdep_enabled() {
+        keycost::report(plan)?;
+    }
     // Only now: the probes ran without injected failures and unregistered their keys.
     glue::set_alloc_fail_every(plan.fail_alloc_every as i32);
     kernel_env::LEAK_KEYS.store(plan.leak_keys, Ordering::Relaxed);

@@ -112,6 +112,9 @@ pub(crate) fn run_strategy<S: Strategy>(
     let info = StrategyInfo::of::<S>();
     // Sites of the previous configuration, whose records the next reset unregisters.
     let mut prev_sites = 0;
+    // Sites a pool has claimed a key for (from the calibration probe on): it never forgets one.
+    let max_sites = plan.sites.iter().copied().max().unwrap_or(1);
+    let mut claimed = cost::probe_sites(S::KEYS, max_sites);
     for &mode in plan.modes.iter() {
         report.progress(S::NAME, mode);
         if !plan.runs_mode(&info, mode) {
@@ -133,9 +136,14 @@ pub(crate) fn run_strategy<S: Strategy>(
                 report.begin_config(S::NAME, mode, t, nsites as u32);
                 run_mode(s, plan, report, mode, sites, t, &est)?;
                 report.end_config()?;
-                if S::KEYS == Keys::Table && plan.fail_alloc_every == 0 {
+                claimed = claimed.max(nsites);
+                if plan.fail_alloc_every == 0 {
                     // However many threads raced to create them, each site has one class.
-                    report.check(S::NAME, mode, sites.len(), s.stats().classes)?;
+                    match S::KEYS {
+                        Keys::Table => report.check(S::NAME, mode, nsites, s.stats().classes)?,
+                        Keys::Pool => report.check(S::NAME, mode, claimed, s.stats().classes)?,
+                        Keys::Static | Keys::PerObject => {}
+                    }
                 }
             }
         }

@@ -6,7 +6,7 @@
 //! scenario x strategy needs a fresh boot (scripts/precision.sh). The log says what ran:
 //!
 //!   precision start scenario=S strategy=T expected=E leak_keys=0|1 fail_alloc_every=K lockdep=0|1
-//!   precision lock label=L site=FILE:LINE:COLUMN key=location|static|registered class=NAME
+//!   precision lock label=L site=FILE:LINE:COLUMN key=location|static|pool|registered class=NAME
 //!   precision done scenario=S strategy=T lockdep=0|1 [count=N]
 
 mod lock;
@@ -209,11 +209,14 @@ fn describe(label: &str, site: &CallSite, class: Class) {
     // as the key.
     let name = unsafe { CStr::from_char_ptr(class.name) };
     // Which kind of key the strategy gave: the `Location` itself (the `location` strategy and
-    // every fallback), the site's static key (`macro`), or one it registered.
+    // every fallback), the site's static key (`macro`), a static key of the `pool`, or one it
+    // registered.
     let key = if class.key == site.loc as *const _ as *mut _ {
         "location"
     } else if class.key == site.key as *const _ as *mut _ {
         "static"
+    } else if crate::strategy::pool::INSTANCE.holds(class.key) {
+        "pool"
     } else {
         "registered"
     };

@@ -13,6 +13,7 @@ pub(crate) mod location;
 pub(crate) mod r#macro;
 pub(crate) mod mutex;
 pub(crate) mod noop;
+pub(crate) mod pool;
 pub(crate) mod rcu;
 pub(crate) mod spinlock;
 pub(crate) mod table;
@@ -43,6 +44,9 @@ pub(crate) enum Keys {
     Table,
     /// A key registered per lock object and unregistered when the lock goes.
     PerObject,
+    /// Static keys from a fixed pool in the module's memory, one claimed per site on its first
+    /// lookup and kept (never unregistered) until the module goes: a reset forgets nothing.
+    Pool,
 }
 
 /// What the plan needs to know of a strategy (its cost model and class count).
@@ -163,6 +167,7 @@ macro_rules! strategy_list {
             r#macro::Macro => r#macro::INSTANCE,
             dynamic::Dynamic => dynamic::INSTANCE,
             cached::Cached => cached::INSTANCE,
+            pool::Pool => pool::INSTANCE,
         }
     };
 }

@@ -16,7 +16,7 @@ left=$(our_classes)
 say "ok: no lockdep class of the module left after unload"
 
 # A second load of every table strategy, with lock acquisition, then unload: again none left.
-load strategy=mutex,spinlock,rcu,cached,dynamic mode=lookup,acquire loops=100 runs=1 warmup=0 sites=32
+load strategy=mutex,spinlock,rcu,cached,pool,dynamic mode=lookup,acquire loops=100 runs=1 warmup=0 sites=32
 during=$(our_classes)
 unload
 left=$(our_classes)

@@ -3,10 +3,15 @@
 //! [`table::Table`] is the RFC's content-keyed hash table (1024 buckets, each a lock around a
 //! chain of records); it serves the `mutex`, `spinlock` (locked lookups) and `rcu` (lock-free
 //! lookups) strategies. [`addr_cache::AddrCache`] keys by the `Location`'s address and sits in
-//! front of the table in [`cached::CachedTable`], the `cached` strategy.
+//! front of the table in [`cached::CachedTable`], the `cached` strategy. [`pool::KeyPool`] is a
+//! fixed set of keys in static memory, one claimed per site; [`pooled::PooledTable`] puts the
+//! address cache in front of it (the `pool` strategy).
 
 pub mod addr_cache;
+pub mod bucket;
 pub mod cached;
+pub mod pool;
+pub mod pooled;
 pub mod siphash;
 pub mod site;
 pub mod table;
@@ -41,6 +46,10 @@ pub mod atomic {
         CacheLoadHome,
         /// Address cache: the probing load of a later slot's address (Acquire).
         CacheLoadProbe,
+        /// Key pool: the store that publishes a claimed slot (Release).
+        PoolPublish,
+        /// Key pool: the lock-free load of a slot's state (Acquire).
+        PoolLoad,
         /// Host bucket spinlock: taking the lock (Acquire).
         LockAcquire,
         /// Host bucket spinlock: releasing the lock (Release).

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Where lock init's time goes: the cost of `__mutex_init` with one key of each kind lockdep
+//! tells apart, all else equal (one lock, one name, the same key every time). Under lockdep,
+//! init checks the key: `static_obj()` (kernel data, kernel read-only data, init sections,
+//! kernel per-CPU areas, then module images and module per-CPU areas, in that order), and for
+//! a key that is none of these, `is_dynamic_key()` (which calls `static_obj()` again, then
+//! walks its hash chain of registered keys). So a key's cost at init depends on where it lies:
+//! the rows below put a figure on each stop of that path. Printed per load, before the plan's
+//! results, when the plan runs `init` on a lockdep kernel.
+
+use crate::algo::pool::PoolKey;
+use crate::glue;
+use crate::kernel_env::KernelKey;
+use crate::params::Plan;
+use crate::sites::CALL_SITES;
+use crate::strategy::{pool, Strategy};
+use core::hint::black_box;
+use core::mem::MaybeUninit;
+use core::ptr::{addr_of_mut, NonNull};
+use kernel::bindings;
+use kernel::ffi::c_char;
+use kernel::prelude::*;
+
+/// Key kinds measured, each one more stop along `static_obj()` (then `is_dynamic_key()`).
+pub(crate) const KINDS: usize = 5;
+/// Timed batches per kind; the median counts.
+pub(crate) const RUNS: usize = 5;
+/// Most inits per batch.
+const MAX_OPS: u64 = 2048;
+
+/// Inits per batch in `plan`.
+pub(crate) fn ops(plan: &Plan) -> u64 {
+    plan.loops.clamp(1, MAX_OPS)
+}
+
+/// `ops` inits of one local mutex with `key`; ns for the batch.
+#[inline(never)]
+fn init_batch(key: *mut bindings::lock_class_key, name: *const c_char, ops: u64) -> u64 {
+    let mut m = MaybeUninit::<bindings::mutex>::zeroed();
+    let t0 = glue::now_ns();
+    for _ in 0..ops {
+        // SAFETY: `m` is a local mutex nobody else sees and never locked; `key` is static or
+        // registered (caller), `name` a NUL-terminated string that outlives the call.
+        unsafe { bindings::__mutex_init(m.as_mut_ptr(), name, black_box(key)) };
+    }
+    glue::now_ns() - t0
+}
+
+/// ps per operation (no panicking path: see `calibrate.rs`).
+fn ps_per_op(ns: u64, ops: u64) -> u64 {
+    ns.saturating_mul(1000).checked_div(ops).unwrap_or(0)
+}
+
+/// Prints one `keycost` line per key kind.
+pub(crate) fn report(plan: &Plan) -> Result {
+    let ops = ops(plan);
+    let site = &CALL_SITES[0];
+    // A registered key, as the tables and `dynamic` make them (unregistered below: one grace
+    // period).
+    let Some(dynamic) = glue::alloc_zeroed::<KernelKey>() else {
+        return Err(ENOMEM);
+    };
+    let dynamic = dynamic.as_ptr();
+    // SAFETY: fresh zeroed memory, named and registered before use, unregistered and freed
+    // below after the last init that uses it.
+    unsafe {
+        KernelKey::name(dynamic, &crate::algo::site::Site::of(site.loc));
+        glue::register_key((*dynamic).key_ptr());
+    }
+    let pool_class = pool::INSTANCE.class(site);
+    // Taking the address of an extern static creates no reference (no `unsafe` needed).
+    let vmlinux = addr_of_mut!(bindings::__lockdep_no_validate__);
+    let kinds: [(&str, *mut bindings::lock_class_key, *const c_char); KINDS] = [
+        // Kernel data: `static_obj()`'s first check answers.
+        ("vmlinux_static", vmlinux, site.name),
+        // A macro's `static` key in this module's data: every kernel check, then the module
+        // lookup.
+        ("module_static", site.key as *const _ as *mut _, site.name),
+        // The `Location` in this module's read-only data (the `location` strategy).
+        (
+            "module_rodata",
+            site.loc as *const _ as *mut _,
+            site.loc_name,
+        ),
+        // A slot of the `pool` strategy's static pool (module data, as the macro key).
+        ("pool", pool_class.key, pool_class.name),
+        // A kmalloc'd registered key: all of `static_obj()`, then `is_dynamic_key()`.
+        // SAFETY: registered above, alive until below.
+        ("registered", unsafe { (*dynamic).key_ptr() }, unsafe {
+            (*dynamic).name_ptr()
+        }),
+    ];
+    // Kinds take turns, batch by batch: the host's speed drifts over seconds under User-Mode
+    // Linux, and a drift then touches every kind alike rather than the ones measured last.
+    let mut ns = [[0u64; RUNS]; KINDS];
+    for run in 0..=RUNS {
+        for (k, &(_, key, class_name)) in kinds.iter().enumerate() {
+            let t = init_batch(key, class_name, ops);
+            // Run 0 warms up.
+            if let Some(v) = run.checked_sub(1).and_then(|r| ns[k].get_mut(r)) {
+                *v = t;
+            }
+        }
+        glue::cond_resched();
+    }
+    let possible = glue::possible_cpus();
+    for (k, &(name, _, _)) in kinds.iter().enumerate() {
+        let ns = &mut ns[k];
+        ns.sort_unstable();
+        pr_info!(
+            "keycost key={} ops={} runs={} possible_cpus={} ns_per_op={} min_ns_per_op={}\n",
+            name,
+            ops,
+            RUNS,
+            possible,
+            crate::fmt::Milli(ps_per_op(ns[RUNS / 2], ops)),
+            crate::fmt::Milli(ps_per_op(ns[0], ops)),
+        );
+    }
+    // SAFETY: registered above; the mutex that used it is gone; allocated by `alloc_zeroed`.
+    unsafe {
+        glue::unregister_key((*dynamic).key_ptr());
+        glue::free(NonNull::new_unchecked(dynamic));
+    }
+    Ok(())
+}
