@@ -36,7 +36,7 @@ smp=2   # the machines this runs on have 2 cores; more vCPUs than cores would me
 if [ $quick = 1 ]; then loops=2000 runs=3 reps=1; else loops=100000 runs=5 reps=2; fi
 # icount time is deterministic: fewer loops give the same figure.
 icount_loops=$((loops / 10)) icount_runs=3
-strategies_no_dynamic=noop,mutex,spinlock,rcu,location,macro,cached
+strategies_no_dynamic=noop,mutex,spinlock,rcu,location,macro,cached,pool
 # One CPU suffices for everything but `concurrent`: the real-CPU guest (UML) runs these, each
 # load $reps times per boot so that the spread is measured across loads and boots, not only
 # across the runs of one load. 1) every strategy x single-CPU mode at 64 sites; 2) lookup over
@@ -158,6 +158,9 @@ if [ $guest = 1 ]; then
     step "lockdep precision: one User-Mode Linux boot per scenario x strategy ($(elapsed))"
     "$REPO/scripts/precision.sh" --out "$results" || die "precision scenarios failed"
   fi
+  step "key cost at lock init: User-Mode Linux, and QEMU icount over possible CPUs ($(elapsed))"
+  kcargs=(--out "$results"); [ $quick = 1 ] && kcargs+=(--boots 1); [ $qemu_guests = 1 ] || kcargs+=(--no-qemu)
+  "$REPO/scripts/keycost.sh" "${kcargs[@]}" || die "key-cost runs failed"
   report merge "$results/stats.csv" "$results"/guest-*.stats.csv
   cals=("$results"/guest-*.calibration.csv)
   [ -f "${cals[0]}" ] && report merge "$results/calibration.csv" "${cals[@]}"
@@ -181,7 +184,7 @@ hostdir=$results/host
 report merge "$results/data.csv" "${inputs[@]}"
 rargs=(--data "$results/data.csv" --out "$results")
 [ -f "$hostdir/memory.csv" ] && rargs+=(--memory "$hostdir/memory.csv")
-for opt in stats:stats.csv precision:precision.csv calibration:calibration.csv runs:runs.csv; do
+for opt in stats:stats.csv precision:precision.csv calibration:calibration.csv runs:runs.csv keycost:keycost.csv; do
   [ -f "$results/${opt#*:}" ] && rargs+=("--${opt%%:*}" "$results/${opt#*:}")
 done
 report render "${rargs[@]}"

@@ -5,12 +5,14 @@
 # strategies whose keys differ in kind) and writes a tidy CSV:
 #   source,possible_cpus,percpu_modules,boot,row,name,ns_per_op
 # row=key: `__mutex_init` with one key of kind `name` (the module's keycost.rs); row=init: the
-# median `init` result (lookup + `__mutex_init`) of strategy `name`.
+# median `init` result (lookup + `__mutex_init`) of strategy `name`. possible_cpus is what the
+# module read from the kernel (QEMU: -smp N; the key-cost rows run on one of them, the others
+# idle; an icount guest runs its vCPUs in turn on one host thread).
 #
 # usage: keycost.sh [--out CSV|DIR] [--boots N] [--no-qemu] [--no-uml]
 #   --out      default results/keycost.csv (a directory: DIR/keycost.csv); logs in raw/keycost
 #   --boots N  User-Mode Linux boots per cell (default 3; real CPU, its time drifts)
-#   --no-qemu  leave out the QEMU icount sweep over possible CPUs (1, 2, 4, 8)
+#   --no-qemu  leave out the QEMU icount sweep over possible CPUs (-smp 1, 2, 4, 8)
 #   --no-uml   leave out the User-Mode Linux cells (1 CPU, real CPU)
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
@@ -38,7 +40,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 rows() {
   awk -v src="$1" -v cpus="$2" -v pcpu="$3" -v boot="$4" '
     function field(k,   i) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
-    / lockclass_bench: keycost / { printf "%s,%s,%s,%s,key,%s,%s\n", src, field("possible_cpus"), pcpu, boot, field("key"), field("ns_per_op") }
+    / lockclass_bench: keycost / { cpus = field("possible_cpus"); printf "%s,%s,%s,%s,key,%s,%s\n", src, cpus, pcpu, boot, field("key"), field("ns_per_op") }
     / lockclass_bench: result / && field("mode") == "init" { n = ++cnt[field("strategy")]; v[field("strategy"), n] = field("ns_per_op") + 0 }
     END {
       for (s in cnt) {
@@ -52,8 +54,8 @@ rows() {
 # cell SOURCE FLAVOUR CPUS PERCPU BOOT [run-guest options]: one boot.
 cell() {
   local src=$1 f=$2 cpus=$3 pcpu=$4 boot=$5 kdir ko log; shift 5
-  kdir=$("$REPO/scripts/build-kernel.sh" "$f" | tail -n1)
-  ko=$("$REPO/scripts/build-module.sh" "$f" | tail -n1)
+  kdir=${kdirs[$f]:=$("$REPO/scripts/build-kernel.sh" "$f" | tail -n1)}
+  ko=${kos[$f]:=$("$REPO/scripts/build-module.sh" "$f" | tail -n1)}
   log=$raw/$src-cpus$cpus-percpu$pcpu-boot$boot.log
   { echo "percpu=$pcpu"; cat "$REPO/tests/guest/keycost.sh"; } > "$tmp/guest.sh"
   step "keycost: $src, possible_cpus=$cpus, per-CPU modules +$pcpu, boot $boot"
@@ -62,6 +64,7 @@ cell() {
   rows "$src" "$cpus" "$pcpu" "$boot" "$log" >> "$tmp/rows.csv"
 }
 
+declare -A kdirs kos
 : > "$tmp/rows.csv"
 if [ $uml = 1 ]; then
   for ((b = 1; b <= boots; b++)); do
@@ -71,7 +74,7 @@ fi
 if [ $qemu = 1 ]; then
   # icount: guest time is instructions, so one boot per cell repeats exactly.
   for cpus in 1 2 4 8; do
-    for pcpu in 0 1; do cell guest-icount lockdep $cpus $pcpu 1 --icount --smp 1 --cmdline "possible_cpus=$cpus"; done
+    for pcpu in 0 1; do cell guest-icount lockdep $cpus $pcpu 1 --icount --smp $cpus; done
   done
 fi
 { echo "source,possible_cpus,percpu_modules,boot,row,name,ns_per_op"; sort -t, -k1,1 -k2,2n -k3,3n -k4,4n -k5,5 -k6,6 "$tmp/rows.csv"; } > "$out"
