@@ -16,9 +16,9 @@ use crate::tidy::DataRow;
 pub const SPREAD_LIMIT: f64 = 0.10;
 
 /// Canonical display order; names the project does not know sort after these, alphabetically.
-const STRATEGY_ORDER: [&str; 11] = [
-    "mutex", "spinlock", "rcu", "location", "macro", "dynamic", "cached", "noop", "siphash",
-    "fxhash", "addr",
+const STRATEGY_ORDER: [&str; 12] = [
+    "mutex", "spinlock", "rcu", "location", "macro", "dynamic", "cached", "pool", "noop",
+    "siphash", "fxhash", "addr",
 ];
 const MODE_ORDER: [&str; 7] = [
     "lookup",

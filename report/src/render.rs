@@ -10,7 +10,7 @@ use crate::aggregate::Dataset;
 use crate::plots;
 use crate::report::{render_markdown, Extras, PlotEntry};
 use crate::tidy;
-use crate::tidy::{CalibrationRow, MemoryRow, PrecisionRow, RunRow, StatsRow};
+use crate::tidy::{CalibrationRow, KeycostRow, MemoryRow, PrecisionRow, RunRow, StatsRow};
 
 pub struct RenderArgs {
     pub data: PathBuf,
@@ -19,6 +19,7 @@ pub struct RenderArgs {
     pub precision: Option<PathBuf>,
     pub calibration: Option<PathBuf>,
     pub runs: Option<PathBuf>,
+    pub keycost: Option<PathBuf>,
     pub out: PathBuf,
     pub font: PathBuf,
 }
@@ -51,6 +52,7 @@ pub fn render(args: &RenderArgs) -> Result<Rendered> {
         precision: read_opt(args.precision.as_deref(), tidy::read_precision)?,
         calibration: read_opt(args.calibration.as_deref(), tidy::read_calibration)?,
         runs: read_opt(args.runs.as_deref(), tidy::read_runs)?,
+        keycost: read_opt(args.keycost.as_deref(), tidy::read_keycost)?,
     };
     let ds = Dataset::new(&rows);
 
@@ -88,6 +90,7 @@ struct Inputs {
     precision: Named<PrecisionRow>,
     calibration: Named<CalibrationRow>,
     runs: Named<RunRow>,
+    keycost: Named<KeycostRow>,
 }
 
 fn read_opt<T>(path: Option<&Path>, read: fn(&Path) -> Result<Vec<T>>) -> Result<Named<T>> {
@@ -137,6 +140,7 @@ fn build(
         precision: named(&inputs.precision),
         calibration: named(&inputs.calibration),
         runs: named(&inputs.runs),
+        keycost: named(&inputs.keycost),
         plots: &entries,
         // The report names the font but not the OS error text: it is about the data.
         plot_note: font_warning.map(|_| {

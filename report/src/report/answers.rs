@@ -3,12 +3,14 @@
 
 use super::basis::{multi_cpu, Basis};
 use super::inputs::Extras;
+use super::keycost;
 use super::md::{compare, fig, fmt_ratio, join_and, ratio, speed_phrase, Verdict};
 use super::precision::{self, Judged};
 use crate::aggregate::{Dataset, Series, Summary};
 use crate::tidy::StatsRow;
 
-/// The table strategies, the RFC's first.
+/// The table strategies, the RFC's first. `pool` is not one: it hands out static keys in front
+/// of a content table (the recommendation weighs it against the best table).
 pub const TABLES: [&str; 4] = ["mutex", "spinlock", "rcu", "cached"];
 
 /// Prefixes an answer with the basis caveat, or says there is nothing to stand on.
@@ -197,7 +199,7 @@ pub fn q2(b: Option<&Basis>, ex: &Extras) -> String {
 
 pub fn q4(b: Option<&Basis>) -> String {
     with_basis(b, |b| {
-        let others = ["location", "cached", "mutex"];
+        let others = ["location", "cached", "pool", "mutex"];
         let Some(mac) = b.at("init", "macro", &[]) else {
             return format!(
                 "No data for the macro strategy's lock init in `{}`.",
@@ -280,6 +282,13 @@ pub fn q5(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
         } else {
             format!("CPUs: {}", cpus.join("; "))
         });
+        if let Some(k) = ex
+            .keycost
+            .as_ref()
+            .and_then(|(_, rows)| keycost::q5_sentence(rows))
+        {
+            parts.push(k);
+        }
         parts.push(memory_phrase(b, ex));
         parts.join(". ") + "."
     })

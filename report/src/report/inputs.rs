@@ -1,6 +1,6 @@
 //! What the report reads besides the tidy data, as the parts of the report see it.
 
-use crate::tidy::{CalibrationRow, MemoryRow, PrecisionRow, RunRow, StatsRow};
+use crate::tidy::{CalibrationRow, KeycostRow, MemoryRow, PrecisionRow, RunRow, StatsRow};
 
 /// Inputs besides the tidy data, each with its file name; `None` means not given.
 pub struct Extras<'a> {
@@ -10,6 +10,8 @@ pub struct Extras<'a> {
     pub precision: Option<(String, &'a [PrecisionRow])>,
     pub calibration: Option<(String, &'a [CalibrationRow])>,
     pub runs: Option<(String, &'a [RunRow])>,
+    /// Lock init by key kind (scripts/keycost.sh).
+    pub keycost: Option<(String, &'a [KeycostRow])>,
     pub plots: &'a [PlotEntry],
     pub plot_note: Option<String>,
 }
@@ -24,6 +26,7 @@ impl Extras<'_> {
             self.precision.as_ref().map(|x| &x.0),
             self.calibration.as_ref().map(|x| &x.0),
             self.runs.as_ref().map(|x| &x.0),
+            self.keycost.as_ref().map(|x| &x.0),
         ]
         .into_iter()
         .flatten()

@@ -10,7 +10,9 @@ pub mod basis;
 mod context;
 pub mod detail;
 mod fallback;
+pub mod init_cost;
 pub mod inputs;
+pub mod keycost;
 pub mod md;
 pub mod precision;
 mod recommend;
@@ -36,6 +38,11 @@ pub fn render_markdown(ds: &Dataset, ex: &Extras) -> Rendered {
     answers_section(&mut md, b.as_ref(), ds, ex);
     recommend::recommendation(&mut md, b.as_ref(), ds, ex);
     summary::summary(&mut md, b.as_ref(), ex);
+    init_cost::section(
+        &mut md,
+        b.as_ref(),
+        ex.keycost.as_ref().map(|(n, r)| (n.as_str(), *r)),
+    );
     precision::section(
         &mut md,
         ex.precision.as_ref().map(|(_, r)| *r),
@@ -51,7 +58,7 @@ pub fn render_markdown(ds: &Dataset, ex: &Extras) -> Rendered {
 
 /// The opening paragraph: what was measured, on what, and what the figure tags mean.
 fn intro(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
-    let mut s = "Measured: what it costs to give a Rust lock its lockdep class under each strategy (macro keys; the RFC's `#[track_caller]` table guarded by a mutex or a spinlock; the same table as `rcu`, read without locks like lockdep's own key hash and needing no grace period, since its records are freed only when the whole table is reset with no reader running; the `Location` as a static key; per-object dynamic keys; and our address-keyed `cached` table in front of the `rcu` one), timed by a kernel module".to_string();
+    let mut s = "Measured: what it costs to give a Rust lock its lockdep class under each strategy (macro keys; the RFC's `#[track_caller]` table guarded by a mutex or a spinlock; the same table as `rcu`, read without locks like lockdep's own key hash and needing no grace period, since its records are freed only when the whole table is reset with no reader running; the `Location` as a static key; per-object dynamic keys; our address-keyed `cached` table in front of the `rcu` one; and `pool`, a fixed pool of static keys in the module's own memory, one slot claimed per source site and found through `cached`'s address cache), timed by a kernel module".to_string();
     match b {
         Some(b) => {
             let info = &ds.series[b.series];
@@ -118,7 +125,7 @@ fn answers_section(md: &mut Md, b: Option<&Basis>, ds: &Dataset, ex: &Extras) {
 
 fn links(md: &mut Md, ex: &Extras) {
     md.para("## Detail and plots");
-    md.para("Per-question and per-source tables: [detail/README.md](detail/README.md) (questions one to five, `cached`, lockdep precision, noise across loads and boots).");
+    md.para("Per-question and per-source tables: [detail/README.md](detail/README.md) (questions one to five, `cached` and `pool`, lockdep precision, noise across loads and boots).");
     if let Some(note) = &ex.plot_note {
         md.para(note);
     }

@@ -148,6 +148,9 @@ fn granularity(strategy: &str) -> &'static str {
         "mutex" | "spinlock" | "rcu" | "cached" => {
             "one class per source site (file, line, column), found in a table"
         }
+        "pool" => {
+            "one class per source site (file, line, column): a static key from a fixed pool, claimed by content hash and kept until the pool's module unloads, so a site of an unloaded peer module keeps its class, as with `cached`"
+        }
         "macro" => "one class per macro expansion site, a static key",
         "location" => {
             "one class per `Location` object: a site compiled into two crates is two classes"

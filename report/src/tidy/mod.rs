@@ -15,8 +15,8 @@ use std::str::FromStr;
 use anyhow::{bail, Context, Result};
 
 pub use rows::{
-    write_calibration, write_data, write_stats, CalibrationRow, DataRow, MemoryRow, PrecisionRow,
-    RunRow, StatsRow,
+    write_calibration, write_data, write_stats, CalibrationRow, DataRow, KeycostRow, MemoryRow,
+    PrecisionRow, RunRow, StatsRow,
 };
 
 /// Tidy measurement rows, in the order `parse` writes them. The first fifteen are the
@@ -82,6 +82,18 @@ pub const PRECISION_HEADER: [&str; 8] = [
 ];
 const PRECISION_REQUIRED: usize = 6;
 
+/// Lock init by key kind (scripts/keycost.sh): `row` is `key` (one `__mutex_init` with a key
+/// of kind `name`) or `init` (the median `init` of strategy `name` in that boot).
+pub const KEYCOST_HEADER: [&str; 7] = [
+    "source",
+    "possible_cpus",
+    "percpu_modules",
+    "boot",
+    "row",
+    "name",
+    "ns_per_op",
+];
+
 /// The guest boots (bench.sh's runs.csv); only what the report uses, the rest is ignored.
 pub const RUNS_HEADER: [&str; 7] = [
     "source", "preempt", "flavour", "boot", "cpus", "pinned", "guest",
@@ -96,16 +108,19 @@ pub enum Schema {
     Memory,
     Calibration,
     Precision,
+    Keycost,
     Runs,
 }
 
 impl Schema {
-    pub const ALL: [Schema; 6] = [
+    /// Runs last: merge lists every schema but it.
+    pub const ALL: [Schema; 7] = [
         Schema::Data,
         Schema::Stats,
         Schema::Memory,
         Schema::Calibration,
         Schema::Precision,
+        Schema::Keycost,
         Schema::Runs,
     ];
 
@@ -117,6 +132,7 @@ impl Schema {
             Schema::Memory => &MEMORY_HEADER,
             Schema::Calibration => &CALIBRATION_HEADER,
             Schema::Precision => &PRECISION_HEADER,
+            Schema::Keycost => &KEYCOST_HEADER,
             Schema::Runs => &RUNS_HEADER,
         }
     }
@@ -128,7 +144,7 @@ impl Schema {
             Schema::Stats => &h[..STATS_REQUIRED],
             Schema::Precision => &h[..PRECISION_REQUIRED],
             Schema::Runs => &h[..RUNS_REQUIRED],
-            Schema::Memory | Schema::Calibration => h,
+            Schema::Memory | Schema::Calibration | Schema::Keycost => h,
         }
     }
 
@@ -139,6 +155,7 @@ impl Schema {
             Schema::Memory => "memory",
             Schema::Calibration => "calibration",
             Schema::Precision => "precision",
+            Schema::Keycost => "keycost",
             Schema::Runs => "runs",
         }
     }
@@ -162,6 +179,7 @@ impl Schema {
             Schema::Memory => rows::memory_row(&cells).map(drop),
             Schema::Calibration => rows::calibration_row(&cells).map(drop),
             Schema::Precision => rows::precision_row(&cells).map(drop),
+            Schema::Keycost => rows::keycost_row(&cells).map(drop),
             Schema::Runs => rows::run_row(&cells).map(drop),
         }
     }
@@ -306,6 +324,14 @@ pub fn read_calibration(path: &Path) -> Result<Vec<CalibrationRow>> {
 
 pub fn read_precision(path: &Path) -> Result<Vec<PrecisionRow>> {
     read_with(path, Schema::Precision, rows::precision_row)
+}
+
+pub fn read_keycost(path: &Path) -> Result<Vec<KeycostRow>> {
+    read_with(path, Schema::Keycost, rows::keycost_row)
+}
+
+pub fn read_keycost_from(input: impl Read) -> Result<Vec<KeycostRow>> {
+    read_from(input, Schema::Keycost, rows::keycost_row)
 }
 
 pub fn read_runs(path: &Path) -> Result<Vec<RunRow>> {

@@ -117,6 +117,21 @@ pub struct PrecisionRow {
     pub count: Option<u64>,
 }
 
+/// One row of keycost.csv: a key kind's or a strategy's lock init in one boot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeycostRow {
+    pub source: String,
+    /// Possible CPUs as the kernel reported them.
+    pub possible_cpus: u32,
+    /// 1 when a module with per-CPU data was loaded first, else 0.
+    pub percpu_modules: u32,
+    pub boot: u32,
+    /// `key` (`name` is a key kind) or `init` (`name` is a strategy).
+    pub row: String,
+    pub name: String,
+    pub ns_per_op: f64,
+}
+
 /// One guest boot from runs.csv.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunRow {
@@ -141,6 +156,25 @@ pub(super) fn run_row(c: &Cells) -> Result<RunRow> {
         pinned: c.text_or_empty("pinned")?,
         guest: c.text_or_empty("guest")?,
     })
+}
+
+pub(super) fn keycost_row(c: &Cells) -> Result<KeycostRow> {
+    let row = KeycostRow {
+        source: c.text("source")?,
+        possible_cpus: c.num("possible_cpus")?,
+        percpu_modules: c.num("percpu_modules")?,
+        boot: c.num("boot")?,
+        row: c.text("row")?,
+        name: c.text("name")?,
+        ns_per_op: c.float("ns_per_op")?,
+    };
+    if row.possible_cpus == 0 {
+        bail!("column `possible_cpus` is 0");
+    }
+    if !["key", "init"].contains(&row.row.as_str()) {
+        bail!("column `row`: `{}` is neither `key` nor `init`", row.row);
+    }
+    Ok(row)
 }
 
 pub(super) fn data_row(c: &Cells) -> Result<DataRow> {

@@ -3,7 +3,7 @@
 
 use lockclass_report::aggregate::Dataset;
 use lockclass_report::report::{render_markdown, Extras};
-use lockclass_report::tidy::{DataRow, PrecisionRow, StatsRow};
+use lockclass_report::tidy::{DataRow, KeycostRow, PrecisionRow, StatsRow};
 
 /// Rows of cells: `factors.len()` loads (two per boot) of three runs each, every run at
 /// `ns` times the load's factor, so a cell's loads can be made to disagree.
@@ -91,6 +91,16 @@ impl Out {
 }
 
 pub fn render(d: &Data, stats: Option<&[StatsRow]>, precision: Option<&[PrecisionRow]>) -> Out {
+    render_with(d, stats, precision, None)
+}
+
+/// `render` with a keycost CSV's rows as well.
+pub fn render_with(
+    d: &Data,
+    stats: Option<&[StatsRow]>,
+    precision: Option<&[PrecisionRow]>,
+    keycost: Option<&[KeycostRow]>,
+) -> Out {
     let ds = Dataset::new(&d.0);
     let ex = Extras {
         data_name: "data.csv".into(),
@@ -99,6 +109,7 @@ pub fn render(d: &Data, stats: Option<&[StatsRow]>, precision: Option<&[Precisio
         precision: precision.map(|p| ("precision.csv".to_string(), p)),
         calibration: None,
         runs: None,
+        keycost: keycost.map(|k| ("keycost.csv".to_string(), k)),
         plots: &[],
         plot_note: None,
     };
@@ -140,4 +151,59 @@ pub fn keys() -> Data {
         .uml("mutex", "lookup", 150.0)
         .uml("macro", "init", 50.0)
         .uml("cached", "init", 75.0)
+}
+
+/// A keycost row.
+pub fn kc(
+    source: &str,
+    cpus: u32,
+    percpu: u32,
+    boot: u32,
+    row: &str,
+    name: &str,
+    ns: f64,
+) -> KeycostRow {
+    KeycostRow {
+        source: source.into(),
+        possible_cpus: cpus,
+        percpu_modules: percpu,
+        boot,
+        row: row.into(),
+        name: name.into(),
+        ns_per_op: ns,
+    }
+}
+
+/// A small keycost CSV: three User-Mode Linux boots per per-CPU module count, where `pool`'s
+/// init is `pool_factor` times `macro`'s in every boot (boot speeds differ by 20 %), and an
+/// icount sweep over 1 and 8 possible CPUs where a registered key's `__mutex_init` grows by
+/// 10 ns and a module static key's by 2 ns per possible CPU, a per-CPU module adding 5 and 1.
+pub fn keycost(pool_factor: f64) -> Vec<KeycostRow> {
+    let mut v = Vec::new();
+    for percpu in [0, 1] {
+        for (boot, speed) in [(1, 1.0), (2, 1.2), (3, 0.9)] {
+            let u = |row: &str, name: &str, ns: f64| {
+                kc("guest-uml", 1, percpu, boot, row, name, ns * speed)
+            };
+            v.push(u("key", "vmlinux_static", 25.0));
+            v.push(u("key", "module_static", 50.0));
+            v.push(u("key", "module_rodata", 52.0));
+            v.push(u("key", "pool", 50.0));
+            v.push(u("key", "registered", 90.0));
+            v.push(u("init", "macro", 50.0));
+            v.push(u("init", "pool", 50.0 * pool_factor));
+            v.push(u("init", "cached", 90.0));
+        }
+    }
+    for cpus in [1, 8] {
+        for percpu in [0, 1] {
+            let c = f64::from(cpus - 1);
+            let p = f64::from(percpu);
+            let i = |name: &str, ns: f64| kc("guest-icount", cpus, percpu, 1, "key", name, ns);
+            v.push(i("module_static", 500.0 + 2.0 * c + p));
+            v.push(i("registered", 1000.0 + 10.0 * c + 5.0 * p));
+            v.push(i("pool", 500.0 + 2.0 * c + p));
+        }
+    }
+    v
 }
