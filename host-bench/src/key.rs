@@ -1,5 +1,6 @@
 //! The host's lock-class keys: what lockdep sees of a class is only the key's address.
 
+use lockclass_core::pool::PoolKey;
 use lockclass_core::site::Site;
 
 /// Stands in for the kernel's `struct lock_class_key`: the `hlist_node` (next, pprev) through
@@ -50,9 +51,10 @@ pub struct NamedKey {
     /// The key lockdep registers.
     pub key: LockClassKey,
     name: [u8; NAME_LEN],
-    /// Model checks only: created with the name and read by [`NamedKey::name`], so that loom
-    /// reports a reader that reaches the key without being ordered after its creation (the
-    /// name itself is plain memory, which loom does not track).
+    /// Model checks only: created with the name (or, for a pool key, written through
+    /// `with_mut` when the key is named) and read by [`NamedKey::name`], so that loom reports a
+    /// reader that reaches the key without being ordered after its naming (the name itself is
+    /// plain memory, which loom does not track).
     #[cfg(loom)]
     written: loom::sync::atomic::AtomicUsize,
 }
@@ -83,5 +85,37 @@ impl NamedKey {
         self.written.load(loom::sync::atomic::Ordering::Relaxed);
         let len = self.name.iter().position(|&b| b == 0).unwrap_or(NAME_LEN);
         core::str::from_utf8(&self.name[..len]).unwrap_or("?")
+    }
+}
+
+/// The `pool` strategy's keys: a pool of unnamed keys, each named in place when a site claims
+/// it, as the module's `KernelKey`s in its `static` pool are. Pool keys are never registered
+/// (lockdep takes a key in static memory as it is).
+impl PoolKey for NamedKey {
+    #[cfg(not(loom))]
+    const UNNAMED: Self = Self {
+        key: LockClassKey::new(),
+        name: [0; NAME_LEN],
+    };
+
+    #[cfg(loom)]
+    fn unnamed() -> Self {
+        Self {
+            key: LockClassKey::new(),
+            name: [0; NAME_LEN],
+            written: loom::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    unsafe fn name(p: *mut Self, site: &Site) {
+        // SAFETY: `p` is valid for writes and nobody else accesses the key meanwhile (caller);
+        // `name` is plain bytes.
+        let key = unsafe { &mut *p };
+        site.write_name(&mut key.name);
+        // The pool made the key long before it is named: here is when its name is written, so
+        // a reader that is not ordered after the claimer's publication is reported by loom
+        // (its `name()` loads `written` concurrently with this non-atomic write).
+        #[cfg(loom)]
+        key.written.with_mut(|w| *w = 1);
     }
 }

@@ -1,9 +1,10 @@
 //! One source site, two `Location` objects: a generic of another crate instantiated there and
-//! here. The content tables fold them into one class; the `location` strategy cannot.
+//! here. The content tables (and `pool`, whose slots are claimed by content) fold them into one
+//! class; the `location` strategy cannot.
 #![cfg(not(loom))]
 
 use host_bench::strategy::{
-    AddrCachedTable, LocationKey, MutexTable, RcuTable, SpinlockTable, Strategy,
+    AddrCachedTable, LocationKey, MutexTable, RcuTable, SpinlockTable, StaticKeyPool, Strategy,
 };
 use host_bench::{CallSite, MacroKey};
 use lockclass_other_crate::{site_in_generic, site_instantiated_here};
@@ -55,6 +56,8 @@ fn content_tables_fold_them_into_one_class() {
     folds_into_one_class::<SpinlockTable>();
     folds_into_one_class::<RcuTable>();
     folds_into_one_class::<AddrCachedTable>();
+    // `pool`: one slot, claimed by content.
+    folds_into_one_class::<StaticKeyPool>();
 }
 
 #[test]

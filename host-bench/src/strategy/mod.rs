@@ -68,6 +68,7 @@ mod location;
 mod macro_key;
 mod mutex;
 mod noop;
+mod pool;
 mod rcu;
 mod spinlock;
 
@@ -77,6 +78,7 @@ pub use location::LocationKey;
 pub use macro_key::MacroStaticKey;
 pub use mutex::MutexTable;
 pub use noop::Noop;
+pub use pool::{HostPooledTable, StaticKeyPool, POOL_SLOT_BYTES};
 pub use rcu::RcuTable;
 pub use spinlock::SpinlockTable;
 
@@ -107,6 +109,13 @@ pub trait Strategy: Send + Sync + Sized + 'static {
 
     /// Lookups that fell back to the `Location` address because an allocation failed.
     fn fallbacks(&self) -> usize {
+        0
+    }
+
+    /// Of the classes [`Strategy::stats`] counts, those whose key is static memory the strategy
+    /// holds and never registers (lockdep takes such a key as it is): `pool`'s claimed slots.
+    /// The others' keys are registered while they exist.
+    fn static_classes(&self) -> usize {
         0
     }
 }
@@ -171,6 +180,7 @@ strategy_table!(
     SpinlockTable,
     RcuTable,
     AddrCachedTable,
+    StaticKeyPool,
 );
 
 /// The class a table lookup gives: the record's key, or on allocation failure the RFC's

@@ -60,15 +60,6 @@ struct Slot<K> {
 }
 
 impl<K: PoolKey> Slot<K> {
-    #[cfg(not(loom))]
-    const FREE: Self = Self {
-        key: UnsafeCell::new(K::UNNAMED),
-        state: AtomicUsize::new(FREE),
-        hash: UnsafeCell::new(0),
-        line: UnsafeCell::new(0),
-        column: UnsafeCell::new(0),
-    };
-
     /// Whether this `READY` slot is `site`'s (as the content table compares records).
     ///
     /// # Safety
@@ -112,7 +103,15 @@ impl<K: PoolKey, const N: usize> KeyPool<K, N> {
     pub const fn new() -> Self {
         assert!(N.is_power_of_two());
         Self {
-            slots: [const { Slot::<K>::FREE }; N],
+            slots: [const {
+                Slot {
+                    key: UnsafeCell::new(K::UNNAMED),
+                    state: AtomicUsize::new(FREE),
+                    hash: UnsafeCell::new(0),
+                    line: UnsafeCell::new(0),
+                    column: UnsafeCell::new(0),
+                }
+            }; N],
             used: AtomicUsize::new(0),
             full: AtomicUsize::new(0),
         }
