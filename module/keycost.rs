@@ -17,7 +17,7 @@ use crate::sites::CALL_SITES;
 use crate::strategy::{pool, Strategy};
 use core::hint::black_box;
 use core::mem::MaybeUninit;
-use core::ptr::{addr_of_mut, NonNull};
+use core::ptr::NonNull;
 use kernel::bindings;
 use kernel::ffi::c_char;
 use kernel::prelude::*;
@@ -69,8 +69,12 @@ pub(crate) fn report(plan: &Plan) -> Result {
         glue::register_key((*dynamic).key_ptr());
     }
     let pool_class = pool::INSTANCE.class(site);
-    // Taking the address of an extern static creates no reference (no `unsafe` needed).
-    let vmlinux = addr_of_mut!(bindings::__lockdep_no_validate__);
+    // Taking the address of an extern static creates no reference (no `unsafe` needed). A
+    // kernel without lockdep has no such key, and never gets here (`main.rs`).
+    #[cfg(CONFIG_LOCKDEP)]
+    let vmlinux = core::ptr::addr_of_mut!(bindings::__lockdep_no_validate__);
+    #[cfg(not(CONFIG_LOCKDEP))]
+    let vmlinux = core::ptr::null_mut();
     let kinds: [(&str, *mut bindings::lock_class_key, *const c_char); KINDS] = [
         // Kernel data: `static_obj()`'s first check answers.
         ("vmlinux_static", vmlinux, site.name),
