@@ -283,15 +283,21 @@ pub(crate) fn estimate(plan: &Plan, infos: &[&StrategyInfo], cal: &Calibration) 
         e.gps = e.gps.saturating_add(c.gps);
         e.configs += 1;
     });
-    // The key-cost rows (`keycost.rs`): every kind's batches at the dearest probed init, one
-    // grace period for the registered key, one log line each.
+    // The key-cost rows (`keycost.rs`): every kind's batches at three times the cheapest
+    // probed init with a key that outlives the lock (a registered key's init costs about
+    // twice a static one's; per-object keys' probes include a grace period per operation,
+    // which these batches do not wait for), one grace period for the registered key, one log
+    // line each.
     if plan.modes.contains(&Mode::Init) {
         let init_ps = cal
             .units
             .iter()
-            .map(|u| u.op_ps[Mode::Init as usize])
-            .max()
-            .unwrap_or(0);
+            .zip(infos)
+            .filter(|(_, info)| info.keys != Keys::PerObject)
+            .map(|(u, _)| u.op_ps[Mode::Init as usize])
+            .min()
+            .unwrap_or(0)
+            .saturating_mul(3);
         let batches = (keycost::KINDS * (keycost::RUNS + 1)) as u64;
         let ops = batches.saturating_mul(keycost::ops(plan));
         e.total_ns = e
