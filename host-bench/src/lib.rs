@@ -15,6 +15,7 @@ pub mod instructions;
 pub mod key;
 pub mod locks;
 pub mod registry;
+pub mod scaling;
 pub mod strategy;
 
 pub use key::{LockClassKey, MacroKey, NamedKey};

@@ -171,3 +171,34 @@ fn helpers() {
         "strategy,table_bytes,record_bytes,classes\nrcu,3,2,1\n"
     );
 }
+
+#[test]
+fn scaling_rounds_are_paired_ratios_in_csv() {
+    use host_bench::scaling::{self, HEADER};
+    use host_bench::strategy::Noop;
+    let s = scaling::measure::<Noop>(64, 2, 3);
+    assert_eq!(
+        (s.strategy, s.sites, s.threads, s.ratios.len()),
+        ("noop", 64, 2, 3)
+    );
+    assert!(
+        s.ratios.windows(2).all(|w| w[0] <= w[1]),
+        "sorted: {:?}",
+        s.ratios
+    );
+    assert!(
+        s.ratios.iter().all(|r| r.is_finite() && *r > 0.0),
+        "{:?}",
+        s.ratios
+    );
+    assert_eq!(s.median(), s.ratios[1]);
+    let csv = scaling::csv(&[s], 2);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some(HEADER));
+    let row: Vec<&str> = lines.next().expect("one row").split(',').collect();
+    assert_eq!(row.len(), HEADER.split(',').count());
+    assert_eq!(&row[..5], &["noop", "64", "2", "2", "3"]);
+    assert!(lines.next().is_none());
+    // One core: nothing to compare, no rows.
+    assert!(scaling::measure_all(1, 3).is_empty());
+}

@@ -1,10 +1,11 @@
 //! Writes `results/host/host.csv` from criterion's saved estimates, with each `lookup` row's
 //! instruction count from callgrind (see `host_bench::instructions`; the binary runs itself
 //! under valgrind for that), and `results/host/memory.csv` from the strategies' footprint after
-//! every compiled site was looked up.
+//! every compiled site was looked up, and `results/host/scaling.csv`: per-thread cost with every
+//! core busy against one thread, in paired rounds (see `host_bench::scaling`).
 //!
 //! Usage: `cargo run -p host-bench --release --bin export [-- --criterion DIR] [--out DIR]
-//! [--no-instructions]`
+//! [--no-instructions] [--no-scaling]`
 
 use host_bench::call_sites::{CALL_SITES, COMPILED_SITES};
 use host_bench::export::{self, Machine, Measurement};
@@ -56,6 +57,7 @@ fn run() -> Result<(), String> {
     let mut criterion = export::criterion_dir();
     let mut out = export::workspace_dir().join("results").join("host");
     let mut count = true;
+    let mut scaling = true;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || {
@@ -67,6 +69,7 @@ fn run() -> Result<(), String> {
             "--criterion" => criterion = value()?,
             "--out" => out = value()?,
             "--no-instructions" => count = false,
+            "--no-scaling" => scaling = false,
             COUNT_ARG => {
                 // Run under callgrind by `count_instructions`: STRATEGY SITES ITERS.
                 let mut next = || {
@@ -80,7 +83,7 @@ fn run() -> Result<(), String> {
             }
             _ => {
                 return Err(format!(
-                    "unknown argument {a}; use --criterion DIR, --out DIR, --no-instructions"
+                    "unknown argument {a}; use --criterion DIR, --out DIR, --no-instructions, --no-scaling"
                 ))
             }
         }
@@ -136,6 +139,28 @@ fn run() -> Result<(), String> {
     let memory_csv = out.join("memory.csv");
     export::write_file(&memory_csv, &export::memory_csv(&mem))?;
     println!("{}: {} strategies", memory_csv.display(), mem.len());
+
+    if scaling {
+        let rows = host_bench::scaling::measure_all(machine.cores, host_bench::scaling::ROUNDS);
+        for r in &rows {
+            println!(
+                "scaling: {:<10} {:>5} sites, {} threads / 1: median {:.3} (range {:.3}-{:.3} over {} paired rounds)",
+                r.strategy,
+                r.sites,
+                r.threads,
+                r.median(),
+                r.ratios[0],
+                r.ratios[r.ratios.len() - 1],
+                r.ratios.len()
+            );
+        }
+        let scaling_csv = out.join("scaling.csv");
+        export::write_file(
+            &scaling_csv,
+            &host_bench::scaling::csv(&rows, machine.cores),
+        )?;
+        println!("{}: {} rows", scaling_csv.display(), rows.len());
+    }
     Ok(())
 }
 
