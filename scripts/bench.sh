@@ -184,6 +184,7 @@ hostdir=$results/host
 report merge "$results/data.csv" "${inputs[@]}"
 rargs=(--data "$results/data.csv" --out "$results")
 [ -f "$hostdir/memory.csv" ] && rargs+=(--memory "$hostdir/memory.csv")
+[ -f "$hostdir/scaling.csv" ] && rargs+=(--scaling "$hostdir/scaling.csv")
 for opt in stats:stats.csv precision:precision.csv calibration:calibration.csv runs:runs.csv keycost:keycost.csv; do
   [ -f "$results/${opt#*:}" ] && rargs+=("--${opt%%:*}" "$results/${opt#*:}")
 done
