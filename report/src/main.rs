@@ -22,12 +22,13 @@ usage:
       FILE.calibration.csv). --boot (default 1) numbers the boot when a source boots several times.
       Flavour `uml` (the User-Mode Linux build, lockdep on) is recorded as `lockdep`.
   lockclass-report merge OUT.csv IN.csv...
-      Concatenates CSVs of one schema (tidy data, stats, memory, calibration, precision, keycost),
+      Concatenates CSVs of one schema (tidy data, stats, memory, calibration, precision, keycost,
+      scaling),
       checking each; the output has every column any input has.
   lockclass-report render --data results/data.csv --out results/ [--stats results/stats.csv]
         [--memory results/host/memory.csv] [--precision results/precision.csv]
         [--calibration results/calibration.csv] [--runs results/runs.csv]
-        [--keycost results/keycost.csv] [--font FILE.ttf]
+        [--keycost results/keycost.csv] [--scaling results/host/scaling.csv] [--font FILE.ttf]
       Writes OUT/REPORT.md, OUT/detail/*.md and OUT/plots/*.svg (and *.png when the font
       loads). Optional inputs are shown when given and said to be missing when not.";
 
@@ -189,6 +190,7 @@ fn cmd_render(raw: &[String]) -> Result<()> {
             "calibration",
             "runs",
             "keycost",
+            "scaling",
             "out",
             "font",
         ],
@@ -204,6 +206,7 @@ fn cmd_render(raw: &[String]) -> Result<()> {
         calibration: a.path("calibration"),
         runs: a.path("runs"),
         keycost: a.path("keycost"),
+        scaling: a.path("scaling"),
         out: PathBuf::from(a.req("out")?),
         font: a
             .path("font")

@@ -10,7 +10,9 @@ use crate::aggregate::Dataset;
 use crate::plots;
 use crate::report::{render_markdown, Extras, PlotEntry};
 use crate::tidy;
-use crate::tidy::{CalibrationRow, KeycostRow, MemoryRow, PrecisionRow, RunRow, StatsRow};
+use crate::tidy::{
+    CalibrationRow, KeycostRow, MemoryRow, PrecisionRow, RunRow, ScalingRow, StatsRow,
+};
 
 pub struct RenderArgs {
     pub data: PathBuf,
@@ -20,6 +22,8 @@ pub struct RenderArgs {
     pub calibration: Option<PathBuf>,
     pub runs: Option<PathBuf>,
     pub keycost: Option<PathBuf>,
+    /// host-bench's paired all-core / one-thread ratios.
+    pub scaling: Option<PathBuf>,
     pub out: PathBuf,
     pub font: PathBuf,
 }
@@ -53,6 +57,7 @@ pub fn render(args: &RenderArgs) -> Result<Rendered> {
         calibration: read_opt(args.calibration.as_deref(), tidy::read_calibration)?,
         runs: read_opt(args.runs.as_deref(), tidy::read_runs)?,
         keycost: read_opt(args.keycost.as_deref(), tidy::read_keycost)?,
+        scaling: read_opt(args.scaling.as_deref(), tidy::read_scaling)?,
     };
     let ds = Dataset::new(&rows);
 
@@ -91,6 +96,7 @@ struct Inputs {
     calibration: Named<CalibrationRow>,
     runs: Named<RunRow>,
     keycost: Named<KeycostRow>,
+    scaling: Named<ScalingRow>,
 }
 
 fn read_opt<T>(path: Option<&Path>, read: fn(&Path) -> Result<Vec<T>>) -> Result<Named<T>> {
@@ -141,6 +147,7 @@ fn build(
         calibration: named(&inputs.calibration),
         runs: named(&inputs.runs),
         keycost: named(&inputs.keycost),
+        scaling: named(&inputs.scaling),
         plots: &entries,
         // The report names the font but not the OS error text: it is about the data.
         plot_note: font_warning.map(|_| {

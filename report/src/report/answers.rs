@@ -6,6 +6,7 @@ use super::inputs::Extras;
 use super::keycost;
 use super::md::{compare, fig, fmt_ratio, join_and, ratio, speed_phrase, Verdict};
 use super::precision::{self, Judged};
+use super::scaling;
 use crate::aggregate::{Dataset, Series, Summary};
 use crate::tidy::StatsRow;
 
@@ -271,10 +272,16 @@ pub fn q5(b: Option<&Basis>, ds: &Dataset, ex: &Extras) -> String {
             .iter()
             .filter_map(|st| multi_cpu(ds).and_then(|s| threads_growth(ds, s, st)))
             // Real cores, in user space: the only source where contention is not emulated.
+            // Paired rounds when given: criterion's configurations drift apart in time.
             .chain(
-                ds.host_series()
-                    .next()
-                    .and_then(|h| threads_growth(ds, h, "cached")),
+                ex.scaling
+                    .as_ref()
+                    .and_then(|(_, rows)| scaling::q5_phrase(rows))
+                    .or_else(|| {
+                        ds.host_series()
+                            .next()
+                            .and_then(|h| threads_growth(ds, h, "cached"))
+                    }),
             )
             .collect();
         parts.push(if cpus.is_empty() {

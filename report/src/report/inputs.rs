@@ -1,6 +1,8 @@
 //! What the report reads besides the tidy data, as the parts of the report see it.
 
-use crate::tidy::{CalibrationRow, KeycostRow, MemoryRow, PrecisionRow, RunRow, StatsRow};
+use crate::tidy::{
+    CalibrationRow, KeycostRow, MemoryRow, PrecisionRow, RunRow, ScalingRow, StatsRow,
+};
 
 /// Inputs besides the tidy data, each with its file name; `None` means not given.
 pub struct Extras<'a> {
@@ -12,6 +14,8 @@ pub struct Extras<'a> {
     pub runs: Option<(String, &'a [RunRow])>,
     /// Lock init by key kind (scripts/keycost.sh).
     pub keycost: Option<(String, &'a [KeycostRow])>,
+    /// Paired all-core / one-thread ratios on the host (host-bench's scaling.csv).
+    pub scaling: Option<(String, &'a [ScalingRow])>,
     pub plots: &'a [PlotEntry],
     pub plot_note: Option<String>,
 }
@@ -27,6 +31,7 @@ impl Extras<'_> {
             self.calibration.as_ref().map(|x| &x.0),
             self.runs.as_ref().map(|x| &x.0),
             self.keycost.as_ref().map(|x| &x.0),
+            self.scaling.as_ref().map(|x| &x.0),
         ]
         .into_iter()
         .flatten()

@@ -16,6 +16,7 @@ pub mod keycost;
 pub mod md;
 pub mod precision;
 mod recommend;
+pub mod scaling;
 mod sources;
 mod summary;
 

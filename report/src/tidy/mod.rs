@@ -6,6 +6,7 @@
 //! column (the host export's instruction counts, say) without breaking the report.
 
 mod rows;
+mod scaling;
 
 use std::fmt::Display;
 use std::io::Read;
@@ -18,6 +19,7 @@ pub use rows::{
     write_calibration, write_data, write_stats, CalibrationRow, DataRow, KeycostRow, MemoryRow,
     PrecisionRow, RunRow, StatsRow,
 };
+pub use scaling::ScalingRow;
 
 /// Tidy measurement rows, in the order `parse` writes them. The first fifteen are the
 /// original schema and required; the rest are optional.
@@ -94,6 +96,18 @@ pub const KEYCOST_HEADER: [&str; 7] = [
     "ns_per_op",
 ];
 
+/// Paired all-core / one-thread ratios from host-bench (`host-bench/src/scaling.rs`).
+pub const SCALING_HEADER: [&str; 8] = [
+    "strategy",
+    "sites",
+    "threads",
+    "cores",
+    "rounds",
+    "median_ratio",
+    "min_ratio",
+    "max_ratio",
+];
+
 /// The guest boots (bench.sh's runs.csv); only what the report uses, the rest is ignored.
 pub const RUNS_HEADER: [&str; 7] = [
     "source", "preempt", "flavour", "boot", "cpus", "pinned", "guest",
@@ -109,18 +123,20 @@ pub enum Schema {
     Calibration,
     Precision,
     Keycost,
+    Scaling,
     Runs,
 }
 
 impl Schema {
     /// Runs last: merge lists every schema but it.
-    pub const ALL: [Schema; 7] = [
+    pub const ALL: [Schema; 8] = [
         Schema::Data,
         Schema::Stats,
         Schema::Memory,
         Schema::Calibration,
         Schema::Precision,
         Schema::Keycost,
+        Schema::Scaling,
         Schema::Runs,
     ];
 
@@ -133,6 +149,7 @@ impl Schema {
             Schema::Calibration => &CALIBRATION_HEADER,
             Schema::Precision => &PRECISION_HEADER,
             Schema::Keycost => &KEYCOST_HEADER,
+            Schema::Scaling => &SCALING_HEADER,
             Schema::Runs => &RUNS_HEADER,
         }
     }
@@ -144,7 +161,7 @@ impl Schema {
             Schema::Stats => &h[..STATS_REQUIRED],
             Schema::Precision => &h[..PRECISION_REQUIRED],
             Schema::Runs => &h[..RUNS_REQUIRED],
-            Schema::Memory | Schema::Calibration | Schema::Keycost => h,
+            Schema::Memory | Schema::Calibration | Schema::Keycost | Schema::Scaling => h,
         }
     }
 
@@ -156,6 +173,7 @@ impl Schema {
             Schema::Calibration => "calibration",
             Schema::Precision => "precision",
             Schema::Keycost => "keycost",
+            Schema::Scaling => "scaling",
             Schema::Runs => "runs",
         }
     }
@@ -180,6 +198,7 @@ impl Schema {
             Schema::Calibration => rows::calibration_row(&cells).map(drop),
             Schema::Precision => rows::precision_row(&cells).map(drop),
             Schema::Keycost => rows::keycost_row(&cells).map(drop),
+            Schema::Scaling => scaling::scaling_row(&cells).map(drop),
             Schema::Runs => rows::run_row(&cells).map(drop),
         }
     }
@@ -332,6 +351,14 @@ pub fn read_keycost(path: &Path) -> Result<Vec<KeycostRow>> {
 
 pub fn read_keycost_from(input: impl Read) -> Result<Vec<KeycostRow>> {
     read_from(input, Schema::Keycost, rows::keycost_row)
+}
+
+pub fn read_scaling(path: &Path) -> Result<Vec<ScalingRow>> {
+    read_with(path, Schema::Scaling, scaling::scaling_row)
+}
+
+pub fn read_scaling_from(input: impl Read) -> Result<Vec<ScalingRow>> {
+    read_from(input, Schema::Scaling, scaling::scaling_row)
 }
 
 pub fn read_runs(path: &Path) -> Result<Vec<RunRow>> {

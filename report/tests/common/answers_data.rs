@@ -3,7 +3,7 @@
 
 use lockclass_report::aggregate::Dataset;
 use lockclass_report::report::{render_markdown, Extras};
-use lockclass_report::tidy::{DataRow, KeycostRow, PrecisionRow, StatsRow};
+use lockclass_report::tidy::{DataRow, KeycostRow, PrecisionRow, ScalingRow, StatsRow};
 
 /// Rows of cells: `factors.len()` loads (two per boot) of three runs each, every run at
 /// `ns` times the load's factor, so a cell's loads can be made to disagree.
@@ -101,6 +101,21 @@ pub fn render_with(
     precision: Option<&[PrecisionRow]>,
     keycost: Option<&[KeycostRow]>,
 ) -> Out {
+    render_all(d, stats, precision, keycost, None)
+}
+
+/// `render` with a scaling CSV's rows (host-bench's paired ratios).
+pub fn render_scaling(d: &Data, scaling: Option<&[ScalingRow]>) -> Out {
+    render_all(d, None, None, None, scaling)
+}
+
+fn render_all(
+    d: &Data,
+    stats: Option<&[StatsRow]>,
+    precision: Option<&[PrecisionRow]>,
+    keycost: Option<&[KeycostRow]>,
+    scaling: Option<&[ScalingRow]>,
+) -> Out {
     let ds = Dataset::new(&d.0);
     let ex = Extras {
         data_name: "data.csv".into(),
@@ -110,6 +125,7 @@ pub fn render_with(
         calibration: None,
         runs: None,
         keycost: keycost.map(|k| ("keycost.csv".to_string(), k)),
+        scaling: scaling.map(|r| ("scaling.csv".to_string(), r)),
         plots: &[],
         plot_note: None,
     };

@@ -8,6 +8,7 @@ use crate::aggregate::{Dataset, Series};
 use crate::report::answers::largest_table;
 use crate::report::inputs::Extras;
 use crate::report::md::{cell, fmt_ratio, heads, ratio, Md};
+use crate::report::scaling;
 
 /// Which axis a growth table walks.
 #[derive(Clone, Copy)]
@@ -23,6 +24,7 @@ pub fn extra(md: &mut Md, ds: &Dataset, ex: &Extras) {
     md.para("## Concurrent threads");
     md.para("Concurrent mode: every thread works on the same sites at once; ns/op is per operation of one thread, at the most sites measured. Only a multi-CPU source (or the host, on its own cores) shows contention; the `cores` column of the sources table says how many CPUs each had.");
     growth_section(md, ds, "concurrent", Axis::Threads);
+    scaling::detail(md, ex.scaling.as_ref().map(|(n, r)| (n.as_str(), *r)));
     memory(md, ds, ex);
     md.para("## Hashing the location (host)");
     let mut any = false;
