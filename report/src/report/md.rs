@@ -205,6 +205,43 @@ fn paired(a: &Summary, b: &Summary) -> Option<Ordering> {
     }
 }
 
+/// `a / b` load by load, over the loads that measured both: (median, lowest, highest, loads).
+/// `None` below three common loads. Two strategies measured in one load ran seconds apart, so
+/// their per-load ratio is steadier than the ratio of two figures whose loads drifted apart.
+pub fn load_ratios(a: &Summary, b: &Summary) -> Option<(f64, f64, f64, usize)> {
+    let theirs: BTreeMap<_, f64> = b.per_load.iter().copied().collect();
+    let mut r: Vec<f64> = a
+        .per_load
+        .iter()
+        .filter_map(|(id, x)| theirs.get(id).and_then(|y| ratio(*x, *y)))
+        .collect();
+    if r.len() < 3 {
+        return None;
+    }
+    r.sort_by(f64::total_cmp);
+    let n = r.len();
+    let median = if n % 2 == 1 {
+        r[n / 2]
+    } else {
+        (r[n / 2 - 1] + r[n / 2]) / 2.0
+    };
+    Some((median, r[0], r[n - 1], n))
+}
+
+/// A ratio column's cell: the per-load ratio's median and range where the two were measured
+/// in the same loads, else the ratio of their figures.
+pub fn ratio_cell(a: &Summary, b: &Summary) -> String {
+    match load_ratios(a, b) {
+        Some((m, lo, hi, n)) => format!(
+            "{} [{}–{}, {n} loads]",
+            fmt_ratio(Some(m)),
+            fmt_ratio(Some(lo)),
+            fmt_ratio(Some(hi))
+        ),
+        None => fmt_ratio(ratio(a.median, b.median)),
+    }
+}
+
 /// "a is 1.41x faster than b" and its variants.
 pub fn speed_phrase(a: &str, b: &str, v: Verdict) -> String {
     match v {

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use super::basis::Basis;
 use super::inputs::Extras;
-use super::md::{cell, fmt_ratio, heads, ratio, Md};
+use super::md::{cell, heads, ratio_cell, Md};
 use super::precision;
 use crate::aggregate::{Dataset, Series, TIMED_MODES};
 
@@ -184,7 +184,7 @@ pub fn comparison_table(
             );
             row.extend(ratios.iter().map(|(a, b)| {
                 match (ds.get(series, a, mode, t, n), ds.get(series, b, mode, t, n)) {
-                    (Some(x), Some(y)) => fmt_ratio(ratio(x.median, y.median)),
+                    (Some(x), Some(y)) => ratio_cell(x, y),
                     _ => "n/a".to_string(),
                 }
             }));
