@@ -68,28 +68,7 @@ pub fn pass_sites(n: usize) -> &'static [CallSite] {
     Box::leak(repeated.into_boxed_slice())
 }
 
-/// Hands `v` to an empty `asm!` statement and returns it: the optimizer must compute `v` for
-/// every call and cannot know the result, so a lookup whose class goes through it is neither
-/// deleted, hoisted out of the loop, folded (`noop`'s addresses) nor vectorized. Unlike
-/// `black_box`, which takes the value's address, it costs no instruction: no store and reload,
-/// and no memory clobber, which would make the compiler reload the strategy's own pointers (the
-/// table's address) on every operation and so charge the harness to the cheap strategies.
-#[inline(always)]
-pub fn keep(v: usize) -> usize {
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    {
-        let mut v = v;
-        // SAFETY: an empty template that touches nothing but the register it is given.
-        unsafe {
-            core::arch::asm!("/* {0} */", inout(reg) v, options(nomem, nostack, preserves_flags))
-        };
-        v
-    }
-    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-    {
-        black_box(v)
-    }
-}
+pub use lockclass_core::keep;
 
 /// One pass over `sites`: every class is kept ([`keep`]), nothing else is done per operation.
 #[inline(always)]

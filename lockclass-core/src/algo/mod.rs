@@ -90,6 +90,30 @@ pub mod atomic {
     }
 }
 
+/// Hands `v` to an empty `asm!` statement and returns it: the optimizer must compute `v` for
+/// every call and cannot know the result, so a lookup whose class goes through it is neither
+/// deleted, hoisted out of a loop, folded (`noop`'s addresses) nor vectorized. Unlike
+/// `black_box`, which takes the value's address, it costs no instruction: no store and reload,
+/// and no memory clobber, which would make the compiler reload the strategy's own pointers (the
+/// table's address) on every operation and so charge the harness to the cheap strategies. The
+/// timed loops of the module and of the host benchmarks keep every class through it.
+#[inline(always)]
+pub fn keep(v: usize) -> usize {
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    {
+        let mut v = v;
+        // SAFETY: an empty template that touches nothing but the register it is given.
+        unsafe {
+            core::arch::asm!("/* {0} */", inout(reg) v, options(nomem, nostack, preserves_flags))
+        };
+        v
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        core::hint::black_box(v)
+    }
+}
+
 /// An allocation the table needed failed; the caller falls back (the RFC uses the `Location`
 /// address as a static key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
