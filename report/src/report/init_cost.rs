@@ -228,7 +228,7 @@ fn grace_periods(md: &mut Md, b: Option<&Basis>) {
     }
     s.push_str(&format!("{} [{t}].", join_and(&parts)));
     s.push_str(&match create_gp(b, "pool") {
-        Some(g) if g < 0.005 => " `pool` waits for no grace period: its keys are module statics, so its teardown unregisters nothing.".to_string(),
+        Some(g) if g < 0.005 => " `pool` waits for no grace period: its keys are module statics, so its teardown unregisters nothing. Its `create` runs after the first find the slot the site claimed before (a claimed slot is never renamed nor given up while the module is loaded): SipHash and a probe of the pool, no allocation.".to_string(),
         Some(g) => format!(" `pool` waits {g:.2} grace periods per create, where none was expected: its keys are module statics."),
         None if b.at("create", "pool", &[]).is_some() => " `pool`'s grace periods are not counted in this data.".into(),
         None => " `pool` has no `create` rows in this data.".into(),

@@ -88,7 +88,7 @@ pub fn summary(md: &mut Md, b: Option<&Basis>, ex: &Extras) {
         })
         .collect();
     md.para(format!(
-        "Medians in ns per operation from `{}` ({}), one thread; each figure is the median over {}, marked noisy where the loads spread by more than the limit. `hit − noop` subtracts the harness's own cost. Bytes per class: the strategy's table at its most classes (stats lines). Per-question and per-source tables: [detail/](detail/README.md).",
+        "Medians in ns per operation from `{}` ({}), one thread; each figure is the median over {}, marked noisy where the loads spread by more than the limit. `hit − noop` subtracts the harness's own cost. Bytes per class: the strategy's table at its most classes (stats lines). `pool`'s miss re-finds the slot its site claimed in an earlier run (claims outlive a reset). Per-question and per-source tables: [detail/](detail/README.md).",
         b.series.id(),
         b.series.kind(),
         loads_phrase(ds.series.get(b.series).map_or(0, |i| i.loads.len()))
