@@ -11,7 +11,7 @@ use crate::kernel_env::{KMutex, KSpinLock, KernelKey};
 use crate::ops::STRATEGIES;
 use crate::params::Plan;
 use crate::strategy::StrategyInfo;
-use crate::{calibrate, glue};
+use crate::{budget, calibrate, glue};
 use core::mem::size_of;
 use kernel::prelude::*;
 
@@ -31,7 +31,7 @@ fn check_classes(plan: &Plan, infos: &[&StrategyInfo]) -> Result<bool> {
     if limit == 0 {
         return Ok(false);
     }
-    let needed = cost::classes_needed(plan, infos);
+    let needed = budget::classes_needed(plan, infos);
     // Unknown: assume the rest of the kernel holds half of the table (a small guest holds
     // about a tenth), so the plan may use the other half.
     let (in_use, source) = match plan.lockdep_classes {
@@ -127,7 +127,7 @@ fn calibrate(plan: &Plan, infos: &[&StrategyInfo]) -> Result<Calibration> {
         thread_ns: 0,
         line_ns: 0,
         units: KVec::with_capacity(plan.strategies.len(), GFP_KERNEL)?,
-        class_scale_milli: cost::class_scale_milli(plan, cost::classes_needed(plan, infos)),
+        class_scale_milli: budget::class_scale_milli(plan, budget::classes_needed(plan, infos)),
         spent_ns: 0,
     };
     cal.spent_ns = glue::now_ns() - t0;
@@ -192,7 +192,7 @@ pub(crate) fn accept(plan: &Plan) -> Result<Accepted> {
     let past_limit = check_classes(plan, &infos)?;
     let bucket_bytes =
         size_of::<Bucket<KMutex, KernelKey>>().max(size_of::<Bucket<KSpinLock, KernelKey>>());
-    cost::check_leak(cost::leaked_bytes(
+    budget::check_leak(budget::leaked_bytes(
         plan,
         &infos,
         size_of::<Record<KernelKey>>() as u64,

@@ -14,6 +14,7 @@ use kernel::prelude::*;
 pub mod algo;
 
 mod accept;
+mod budget;
 mod calibrate;
 mod cost;
 mod fmt;
