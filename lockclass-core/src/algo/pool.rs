@@ -161,6 +161,12 @@ impl<K: PoolKey, const N: usize> KeyPool<K, N> {
     ///
     /// The caller holds a lock that every claim of `site` takes (module docs).
     pub unsafe fn claim(&self, site: &Site, hash: u64) -> Option<&K> {
+        // A full pool stays full, and the caller's `find` has just probed every slot: a site
+        // past the pool is not in it. Relaxed: a stale count only means one more probe.
+        if self.used.load(Ordering::Relaxed) == N {
+            self.full.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
         let mut i = hash as usize & (N - 1);
         for _ in 0..N {
             let slot = &self.slots[i];
