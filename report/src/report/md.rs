@@ -1,6 +1,6 @@
 //! Markdown building blocks and the formatting of figures, shared by every part of the report.
 
-use crate::aggregate::{Series, Summary, SPREAD_LIMIT};
+use crate::aggregate::{median_sorted, Series, Summary, SPREAD_LIMIT};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -187,12 +187,7 @@ pub fn compare(a: &Summary, b: &Summary) -> Verdict {
 /// `Less` when `a` is faster than `b` in every load that measured both (at least three),
 /// `Greater` when slower in every one, else `None`.
 fn paired(a: &Summary, b: &Summary) -> Option<Ordering> {
-    let theirs: BTreeMap<_, f64> = b.per_load.iter().copied().collect();
-    let pairs: Vec<(f64, f64)> = a
-        .per_load
-        .iter()
-        .filter_map(|(id, x)| theirs.get(id).map(|y| (*x, *y)))
-        .collect();
+    let pairs = common_loads(a, b);
     if pairs.len() < 3 {
         return None;
     }
@@ -209,23 +204,25 @@ fn paired(a: &Summary, b: &Summary) -> Option<Ordering> {
 /// `None` below three common loads. Two strategies measured in one load ran seconds apart, so
 /// their per-load ratio is steadier than the ratio of two figures whose loads drifted apart.
 pub fn load_ratios(a: &Summary, b: &Summary) -> Option<(f64, f64, f64, usize)> {
-    let theirs: BTreeMap<_, f64> = b.per_load.iter().copied().collect();
-    let mut r: Vec<f64> = a
-        .per_load
-        .iter()
-        .filter_map(|(id, x)| theirs.get(id).and_then(|y| ratio(*x, *y)))
+    let mut r: Vec<f64> = common_loads(a, b)
+        .into_iter()
+        .filter_map(|(x, y)| ratio(x, y))
         .collect();
     if r.len() < 3 {
         return None;
     }
     r.sort_by(f64::total_cmp);
     let n = r.len();
-    let median = if n % 2 == 1 {
-        r[n / 2]
-    } else {
-        (r[n / 2 - 1] + r[n / 2]) / 2.0
-    };
-    Some((median, r[0], r[n - 1], n))
+    Some((median_sorted(&r), r[0], r[n - 1], n))
+}
+
+/// (a's, b's) load median for every load that measured both.
+fn common_loads(a: &Summary, b: &Summary) -> Vec<(f64, f64)> {
+    let theirs: BTreeMap<_, f64> = b.per_load.iter().copied().collect();
+    a.per_load
+        .iter()
+        .filter_map(|(id, x)| theirs.get(id).map(|y| (*x, *y)))
+        .collect()
 }
 
 /// A ratio column's cell: the per-load ratio's median and range where the two were measured
