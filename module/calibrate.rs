@@ -43,7 +43,7 @@ pub(crate) fn thread_start_ns(plan: &Plan) -> Result<u64> {
 
 /// `total / count`, 0 for no count. No panicking path: a division or overflow check in these
 /// probes would end the function in a call objtool (6.12) does not know returns never.
-fn per(total: u64, count: u64) -> u64 {
+pub(crate) fn per(total: u64, count: u64) -> u64 {
     total.checked_div(count).unwrap_or(0)
 }
 

@@ -9,15 +9,13 @@
 //! the rows below put a figure on each stop of that path. Printed per load, before the plan's
 //! results, when the plan runs `init` on a lockdep kernel.
 
-use crate::algo::pool::PoolKey;
+use crate::calibrate::per;
 use crate::glue;
-use crate::kernel_env::KernelKey;
 use crate::params::Plan;
 use crate::sites::CALL_SITES;
-use crate::strategy::{pool, Strategy};
+use crate::strategy::{dynamic, pool, Strategy};
 use core::hint::black_box;
 use core::mem::MaybeUninit;
-use core::ptr::NonNull;
 use kernel::bindings;
 use kernel::ffi::c_char;
 use kernel::prelude::*;
@@ -47,26 +45,16 @@ fn init_batch(key: *mut bindings::lock_class_key, name: *const c_char, ops: u64)
     glue::now_ns() - t0
 }
 
-/// ps per operation (no panicking path: see `calibrate.rs`).
-fn ps_per_op(ns: u64, ops: u64) -> u64 {
-    ns.saturating_mul(1000).checked_div(ops).unwrap_or(0)
-}
-
 /// Prints one `keycost` line per key kind.
 pub(crate) fn report(plan: &Plan) -> Result {
     let ops = ops(plan);
     let site = &CALL_SITES[0];
-    // A registered key, as the tables and `dynamic` make them (unregistered below: one grace
-    // period).
-    let Some(dynamic) = glue::alloc_zeroed::<KernelKey>() else {
+    // A registered key, as `dynamic` makes one per lock (and the tables one per site); given
+    // back below (one grace period). Its fallback (the `Location`, when memory is short) would
+    // measure another kind: refuse rather than mislabel.
+    let registered = dynamic::INSTANCE.class(site);
+    if registered.key == site.loc as *const _ as *mut _ {
         return Err(ENOMEM);
-    };
-    let dynamic = dynamic.as_ptr();
-    // SAFETY: fresh zeroed memory, named and registered before use, unregistered and freed
-    // below after the last init that uses it.
-    unsafe {
-        KernelKey::name(dynamic, &crate::algo::site::Site::of(site.loc));
-        glue::register_key((*dynamic).key_ptr());
     }
     let pool_class = pool::INSTANCE.class(site);
     // Taking the address of an extern static creates no reference (no `unsafe` needed). A
@@ -90,10 +78,7 @@ pub(crate) fn report(plan: &Plan) -> Result {
         // A slot of the `pool` strategy's static pool (module data, as the macro key).
         ("pool", pool_class.key, pool_class.name),
         // A kmalloc'd registered key: all of `static_obj()`, then `is_dynamic_key()`.
-        // SAFETY: registered above, alive until below.
-        ("registered", unsafe { (*dynamic).key_ptr() }, unsafe {
-            (*dynamic).name_ptr()
-        }),
+        ("registered", registered.key, registered.name),
     ];
     // Kinds take turns, batch by batch: the host's speed drifts over seconds under User-Mode
     // Linux, and a drift then touches every kind alike rather than the ones measured last.
@@ -118,14 +103,11 @@ pub(crate) fn report(plan: &Plan) -> Result {
             ops,
             RUNS,
             possible,
-            crate::fmt::Milli(ps_per_op(ns[RUNS / 2], ops)),
-            crate::fmt::Milli(ps_per_op(ns[0], ops)),
+            crate::fmt::Milli(per(ns[RUNS / 2].saturating_mul(1000), ops)),
+            crate::fmt::Milli(per(ns[0].saturating_mul(1000), ops)),
         );
     }
-    // SAFETY: registered above; the mutex that used it is gone; allocated by `alloc_zeroed`.
-    unsafe {
-        glue::unregister_key((*dynamic).key_ptr());
-        glue::free(NonNull::new_unchecked(dynamic));
-    }
+    // The mutex that used it is gone.
+    dynamic::INSTANCE.release(site, registered);
     Ok(())
 }
