@@ -5,15 +5,14 @@
 //! record placement, the host), so no single load may stand for a figure: the runs of one
 //! load (one boot's `load`) give that load's median, the cell's figure is the median of its
 //! load medians over every load of every boot, and its spread is the range of those load
-//! medians relative to the figure. A cell measured in one load only has no such spread.
+//! medians relative to the figure. Runs the module marked below its clock's resolution
+//! (`short_batch`) are left out of every figure; a cell with nothing else is only listed in
+//! `Dataset::below_resolution`, so no comparison can use it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::source::Series;
 use crate::tidy::DataRow;
-
-/// A figure whose load medians spread by more than this fraction of it is marked as noisy.
-pub const SPREAD_LIMIT: f64 = 0.10;
 
 /// Canonical display order; names the project does not know sort after these, alphabetically.
 const STRATEGY_ORDER: [&str; 12] = [
@@ -29,8 +28,6 @@ const MODE_ORDER: [&str; 7] = [
     "atomic",
     "hash",
 ];
-/// The module's modes, in output order: every mode but the host's `hash`.
-pub const TIMED_MODES: &[&str] = MODE_ORDER.split_at(6).0;
 fn rank(order: &[&str], name: &str) -> (usize, String) {
     let i = order.iter().position(|o| *o == name).unwrap_or(order.len());
     (i, name.to_string())
@@ -62,27 +59,16 @@ pub struct Summary {
     pub min: f64,
     pub max: f64,
     pub runs: usize,
+    /// criterion's interval, for a lone host estimate.
     pub ci: Option<(f64, f64)>,
-    /// Loads (over all boots) that measured the cell, and the boots among them.
-    pub loads: usize,
-    pub boots: usize,
-    /// Lowest and highest load median; equal to the median with one load.
-    pub load_min: f64,
-    pub load_max: f64,
-    /// Median grace periods waited per operation, where the module counted them.
     pub gp_per_op: Option<f64>,
     /// Median instructions per operation, where counted (host export).
     pub instructions: Option<f64>,
-    /// Runs whose batch the module found too short for its clock.
-    pub short_runs: usize,
-    /// Per boot, the median of that boot's load medians.
-    pub boot_medians: Vec<(Option<u32>, f64)>,
-    /// Each load's median, by (boot, load): strategies measured in the same load ran seconds
-    /// apart, so they can be compared load by load (see `md::compare`).
+    /// Each load's median, by (boot, load): strategies measured in one load are paired by it.
     pub per_load: Vec<(LoadId, f64)>,
 }
 
-fn median_of(mut v: Vec<f64>) -> Option<f64> {
+pub fn median_of(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
@@ -91,16 +77,18 @@ fn median_of(mut v: Vec<f64>) -> Option<f64> {
 }
 
 impl Summary {
-    pub fn of(rows: &[&DataRow]) -> Summary {
+    /// `None` when every row is below the clock's resolution.
+    pub fn of(all: &[&DataRow]) -> Option<Summary> {
+        let rows: Vec<&DataRow> = all.iter().copied().filter(|r| !r.short_batch).collect();
         let mut v: Vec<f64> = rows.iter().map(|r| r.ns_per_op).collect();
         v.sort_by(f64::total_cmp);
-        let ci = match rows {
+        let ci = match rows.as_slice() {
             [r] => r.ci_low.zip(r.ci_high),
             _ => None,
         };
         // Rows that name no load (older guest CSVs, host estimates) count as one load.
         let mut groups: BTreeMap<LoadId, Vec<f64>> = BTreeMap::new();
-        for r in rows {
+        for r in &rows {
             groups
                 .entry((r.boot, r.load))
                 .or_default()
@@ -110,45 +98,27 @@ impl Summary {
             .into_iter()
             .filter_map(|(id, v)| median_of(v).map(|m| (id, m)))
             .collect();
-        let mut by_boot: BTreeMap<Option<u32>, Vec<f64>> = BTreeMap::new();
-        for ((boot, _), m) in &per_load {
-            by_boot.entry(*boot).or_default().push(*m);
-        }
-        let boot_medians: Vec<(Option<u32>, f64)> = by_boot
-            .into_iter()
-            .filter_map(|(b, v)| median_of(v).map(|m| (b, m)))
-            .collect();
-        let load_medians: Vec<f64> = per_load.iter().map(|(_, m)| *m).collect();
-        let boots = boot_medians.len().max(1);
-        let loads = load_medians.len();
-        let load_min = load_medians.iter().copied().fold(f64::INFINITY, f64::min);
-        let load_max = load_medians.iter().copied().fold(0.0, f64::max);
-        Summary {
-            median: median_of(load_medians).expect("a cell has rows"),
+        Some(Summary {
+            median: median_of(per_load.iter().map(|p| p.1).collect())?,
             min: v[0],
             max: v[v.len() - 1],
             runs: v.len(),
             ci,
-            loads,
-            boots,
-            load_min,
-            load_max,
             gp_per_op: median_of(rows.iter().filter_map(|r| r.gp_per_op).collect()),
             instructions: median_of(rows.iter().filter_map(|r| r.instructions_per_op).collect()),
-            short_runs: rows.iter().filter(|r| r.short_batch).count(),
-            boot_medians,
             per_load,
+        })
+    }
+
+    /// Each boot's median of its load medians: the pairing unit when two cells share no load.
+    pub fn per_boot(&self) -> Vec<(Option<u32>, f64)> {
+        let mut by: BTreeMap<Option<u32>, Vec<f64>> = BTreeMap::new();
+        for ((b, _), m) in &self.per_load {
+            by.entry(*b).or_default().push(*m);
         }
-    }
-
-    /// Range of the load medians as a fraction of the figure; `None` with one load only.
-    pub fn spread(&self) -> Option<f64> {
-        (self.loads > 1 && self.median > 0.0).then(|| (self.load_max - self.load_min) / self.median)
-    }
-
-    /// True when the loads disagree by more than the limit: the figure must say so.
-    pub fn noisy(&self) -> bool {
-        self.spread().is_some_and(|s| s > SPREAD_LIMIT)
+        by.into_iter()
+            .filter_map(|(b, v)| median_of(v).map(|m| (b, m)))
+            .collect()
     }
 
     /// Whisker ends for plots: the confidence interval for a lone estimate, else min-max.
@@ -194,6 +164,9 @@ pub type LoadId = (Option<u32>, Option<u32>);
 
 pub struct Dataset {
     pub cells: BTreeMap<CellKey, Summary>,
+    /// Cells all of whose runs were too short for the clock: shown as such, never compared.
+    /// With the median grace periods per operation: a count, not a time, so still shown.
+    pub below_resolution: BTreeMap<CellKey, Option<f64>>,
     pub series: BTreeMap<Series, SeriesInfo>,
     /// Per series, the loads that injected allocation failures (their stats count fallbacks
     /// on purpose).
@@ -251,12 +224,20 @@ impl Dataset {
             };
             groups.entry(key).or_default().push(r);
         }
-        let cells = groups
-            .into_iter()
-            .map(|(k, rows)| (k, Summary::of(&rows)))
-            .collect();
+        let mut cells = BTreeMap::new();
+        let mut below_resolution = BTreeMap::new();
+        for (k, rows) in groups {
+            match Summary::of(&rows) {
+                Some(s) => drop(cells.insert(k, s)),
+                None => {
+                    let gp = median_of(rows.iter().filter_map(|r| r.gp_per_op).collect());
+                    below_resolution.insert(k, gp);
+                }
+            }
+        }
         Dataset {
             cells,
+            below_resolution,
             series,
             failing_loads,
         }

@@ -29,18 +29,26 @@ usage:
         [--memory results/host/memory.csv] [--precision results/precision.csv]
         [--calibration results/calibration.csv] [--runs results/runs.csv]
         [--keycost results/keycost.csv] [--scaling results/host/scaling.csv] [--font FILE.ttf]
+        [--stale SOURCE=REASON]...
       Writes OUT/REPORT.md, OUT/detail/*.md and OUT/plots/*.svg (and *.png when the font
-      loads). Optional inputs are shown when given and said to be missing when not.";
+      loads). --stale (repeatable) says SOURCE's rows are from an earlier run, and why: the
+      page says so before the verdicts and tags every figure from it.";
 
 /// `--key value` options plus positional arguments; every option takes exactly one value.
 struct Args {
     opts: BTreeMap<String, String>,
+    /// Values of the repeatable options, in order.
+    repeated: Vec<(String, String)>,
     positional: Vec<String>,
 }
+
+/// Options that may be given more than once.
+const REPEATABLE: &[&str] = &["stale"];
 
 impl Args {
     fn parse(raw: &[String], known: &[&str]) -> Result<Args> {
         let mut opts = BTreeMap::new();
+        let mut repeated = Vec::new();
         let mut positional = Vec::new();
         let mut it = raw.iter();
         while let Some(a) = it.next() {
@@ -57,14 +65,20 @@ impl Args {
                 if !known.contains(&name.as_str()) {
                     bail!("unknown option --{name}");
                 }
-                if opts.insert(name.clone(), value).is_some() {
+                if REPEATABLE.contains(&name.as_str()) {
+                    repeated.push((name, value));
+                } else if opts.insert(name.clone(), value).is_some() {
                     bail!("--{name} given twice");
                 }
             } else {
                 positional.push(a.clone());
             }
         }
-        Ok(Args { opts, positional })
+        Ok(Args {
+            opts,
+            repeated,
+            positional,
+        })
     }
 
     fn req(&self, name: &str) -> Result<String> {
@@ -132,14 +146,14 @@ fn cmd_parse(raw: &[String]) -> Result<()> {
             .map(|o| o.with_file_name(format!("{}.calibration.csv", stem(o))))
     });
     match &out {
-        Some(o) => write_atomic(o, |w| tidy::write_data(w, &parsed.results))?,
-        None => tidy::write_data(std::io::stdout().lock(), &parsed.results)?,
+        Some(o) => write_atomic(o, |w| tidy::write(w, &parsed.results))?,
+        None => tidy::write(std::io::stdout().lock(), &parsed.results)?,
     }
     if let Some(s) = &stats_out {
-        write_atomic(s, |w| tidy::write_stats(w, &parsed.stats))?;
+        write_atomic(s, |w| tidy::write(w, &parsed.stats))?;
     }
     if let Some(c) = &calibration_out {
-        write_atomic(c, |w| tidy::write_calibration(w, &parsed.calibration))?;
+        write_atomic(c, |w| tidy::write(w, &parsed.calibration))?;
     }
     eprintln!(
         "{log}: {} result rows{}, {} stats rows{}, {} calibration rows{}",
@@ -193,6 +207,7 @@ fn cmd_render(raw: &[String]) -> Result<()> {
             "scaling",
             "out",
             "font",
+            "stale",
         ],
     )?;
     if !a.positional.is_empty() {
@@ -207,6 +222,14 @@ fn cmd_render(raw: &[String]) -> Result<()> {
         runs: a.path("runs"),
         keycost: a.path("keycost"),
         scaling: a.path("scaling"),
+        stale: a
+            .repeated
+            .iter()
+            .map(|(_, v)| match v.split_once('=') {
+                Some((s, r)) if !s.is_empty() && !r.is_empty() => Ok((s.into(), r.into())),
+                _ => bail!("--stale `{v}` is not SOURCE=REASON"),
+            })
+            .collect::<Result<_>>()?,
         out: PathBuf::from(a.req("out")?),
         font: a
             .path("font")
@@ -217,11 +240,10 @@ fn cmd_render(raw: &[String]) -> Result<()> {
         eprintln!("warning: {w}");
     }
     eprintln!(
-        "wrote {}, {} detail files and {} plot files under {}",
+        "wrote {} and {} files under {}",
         r.report.display(),
-        r.detail_files.len(),
-        r.plot_files.len(),
-        args.out.join("plots").display()
+        r.files.len(),
+        args.out.display()
     );
     Ok(())
 }

@@ -1,0 +1,427 @@
+//! Decided figures: the one place where the page's comparisons are computed.
+//!
+//! `LIST` is fixed here, before any run: the comparisons the five answers and the
+//! recommendation rest on. Each is a paired ratio A / B. Strategies measured in the same
+//! module load ran seconds apart, so each load gives one ratio of the two load medians; when
+//! two cells share no load (the injected-failure loads), each boot gives one ratio of its
+//! boot medians. The estimate is the median of those ratios, and its 95 % interval is the
+//! exact order-statistic (binomial) interval for a median: distribution-free, reproducible
+//! without a seed, and it says plainly when there are too few pairs (fewer than 6) for one.
+//! Runs marked below the clock's resolution never enter (see `aggregate`). `noop` is
+//! compared with `location` like any other pair, never subtracted.
+
+use serde::Serialize;
+
+use crate::aggregate::{median_sorted, Dataset, Summary};
+use crate::source::Series;
+use crate::tidy::{ScalingRow, StatsRow};
+
+/// Ratios inside 1 +- EQUAL (both ends) are "equal"; outside it, "faster"/"slower".
+pub const EQUAL: f64 = 0.05;
+/// Sources a timed comparison may come from, in order of preference.
+const TIMED: &[&str] = &["guest-uml", "guest-icount"];
+const MULTI_CPU: &[&str] = &["guest-tcg", "guest-kvm"];
+
+/// One side of a comparison: a cell of the data.
+#[derive(Clone, Copy, Debug)]
+pub struct Cell {
+    pub strategy: &'static str,
+    pub mode: &'static str,
+    pub sites: u64,
+    pub threads: u32,
+    pub fail_alloc_every: u64,
+}
+
+const fn c(strategy: &'static str, mode: &'static str, sites: u64) -> Cell {
+    Cell {
+        strategy,
+        mode,
+        sites,
+        threads: 1,
+        fail_alloc_every: 0,
+    }
+}
+const fn failing(mut x: Cell) -> Cell {
+    x.fail_alloc_every = 1;
+    x
+}
+const fn threads(mut x: Cell, t: u32) -> Cell {
+    x.threads = t;
+    x
+}
+
+/// How a comparison is measured.
+#[derive(Clone, Copy, Debug)]
+pub enum How {
+    /// A / B from data.csv, paired by load (else by boot), from the first of `sources`.
+    Paired(Cell, Cell, &'static [&'static str]),
+    /// host-bench's paired rounds (scaling.csv): every core busy over one thread.
+    AllCores(&'static str, u64),
+    /// Bytes per class of A over B's, counted by the module (stats.csv): no interval needed.
+    Bytes(&'static str, &'static str),
+}
+
+pub struct Spec {
+    pub id: &'static str,
+    pub what: &'static str,
+    pub how: How,
+}
+
+const S: u64 = 64;
+/// The fixed list. Ids are what the template and the tests name.
+pub const LIST: &[Spec] = &[
+    Spec {
+        id: "q1_lookup",
+        what: "hit (lookup), `mutex` / `spinlock` table",
+        how: How::Paired(c("mutex", "lookup", S), c("spinlock", "lookup", S), TIMED),
+    },
+    Spec {
+        id: "q1_create",
+        what: "miss (create), `mutex` / `spinlock` table",
+        how: How::Paired(c("mutex", "create", S), c("spinlock", "create", S), TIMED),
+    },
+    Spec {
+        id: "q1_concurrent",
+        what: "2 concurrent threads, `mutex` / `spinlock`",
+        how: How::Paired(
+            threads(c("mutex", "concurrent", S), 2),
+            threads(c("spinlock", "concurrent", S), 2),
+            MULTI_CPU,
+        ),
+    },
+    Spec {
+        id: "q2_lookup",
+        what: "lookup, `location` / `macro`",
+        how: How::Paired(c("location", "lookup", S), c("macro", "lookup", S), TIMED),
+    },
+    Spec {
+        id: "q2_init",
+        what: "lock init, `location` / `macro`",
+        how: How::Paired(c("location", "init", S), c("macro", "init", S), TIMED),
+    },
+    Spec {
+        id: "q3_cached_init",
+        what: "`cached` lock init, every allocation failing / none failing",
+        how: How::Paired(
+            failing(c("cached", "init", S)),
+            c("cached", "init", S),
+            TIMED,
+        ),
+    },
+    Spec {
+        id: "q3_mutex_init",
+        what: "`mutex` lock init, every allocation failing / none failing",
+        how: How::Paired(failing(c("mutex", "init", S)), c("mutex", "init", S), TIMED),
+    },
+    Spec {
+        id: "q4_pool_init",
+        what: "lock init, `pool` / `macro`",
+        how: How::Paired(c("pool", "init", S), c("macro", "init", S), TIMED),
+    },
+    Spec {
+        id: "q4_cached_init",
+        what: "lock init, `cached` / `macro`",
+        how: How::Paired(c("cached", "init", S), c("macro", "init", S), TIMED),
+    },
+    Spec {
+        id: "q4_noop",
+        what: "lookup, `noop` (harness alone) / `location`",
+        how: How::Paired(c("noop", "lookup", S), c("location", "lookup", S), TIMED),
+    },
+    Spec {
+        id: "q5_sites_mutex",
+        what: "`mutex` hit, 1024 sites / 1 site",
+        how: How::Paired(c("mutex", "lookup", 1024), c("mutex", "lookup", 1), TIMED),
+    },
+    Spec {
+        id: "q5_sites_pool",
+        what: "`pool` hit, 1024 sites / 1 site",
+        how: How::Paired(c("pool", "lookup", 1024), c("pool", "lookup", 1), TIMED),
+    },
+    Spec {
+        id: "q5_cpus_pool",
+        what: "`pool` lookup per thread, every core busy / one thread",
+        how: How::AllCores("pool", 1024),
+    },
+    Spec {
+        id: "q5_cpus_spinlock",
+        what: "`spinlock` lookup per thread, every core busy / one thread",
+        how: How::AllCores("spinlock", 1024),
+    },
+    Spec {
+        id: "q5_memory",
+        what: "table bytes per class, `pool` / `mutex`",
+        how: How::Bytes("pool", "mutex"),
+    },
+    Spec {
+        id: "rec_pool_cached",
+        what: "hit, `pool` / `cached`",
+        how: How::Paired(c("pool", "lookup", S), c("cached", "lookup", S), TIMED),
+    },
+    Spec {
+        id: "rec_mutex_pool",
+        what: "hit, `mutex` / `pool`",
+        how: How::Paired(c("mutex", "lookup", S), c("pool", "lookup", S), TIMED),
+    },
+    Spec {
+        id: "rec_spinlock_pool",
+        what: "hit, `spinlock` / `pool`",
+        how: How::Paired(c("spinlock", "lookup", S), c("pool", "lookup", S), TIMED),
+    },
+    Spec {
+        id: "rec_rcu_pool",
+        what: "hit, `rcu` / `pool`",
+        how: How::Paired(c("rcu", "lookup", S), c("pool", "lookup", S), TIMED),
+    },
+    Spec {
+        id: "rec_dynamic_pool",
+        what: "lock init, `dynamic` / `pool`",
+        how: How::Paired(c("dynamic", "init", S), c("pool", "init", S), TIMED),
+    },
+];
+
+/// A decided figure as the page words it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Decided {
+    pub id: &'static str,
+    pub what: &'static str,
+    pub source: String,
+    pub ratio: Option<f64>,
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+    /// Pairs and what paired them (`loads`, `boots`, `rounds`, `counted`).
+    pub n: usize,
+    pub unit: &'static str,
+    /// Every pair's ratio, sorted: detail/figures.md lists them.
+    pub pairs: Vec<f64>,
+    /// `a_faster`, `b_faster`, `equal`, `open` (interval straddles a bound), `none` (no data).
+    pub verdict: &'static str,
+    /// Why there is no figure, or what is missing, in a few words.
+    pub note: String,
+    /// What A and B are, in the words "A is faster" needs.
+    pub a_name: String,
+    pub b_name: String,
+    /// A / B medians in ns (or bytes), for the sentence that names them.
+    pub a: Option<f64>,
+    pub b: Option<f64>,
+}
+
+/// Exact order-statistic interval for the median of sorted `v`: (x_k, x_(n+1-k)) with the
+/// largest k whose two tails hold at most 2.5 % each under Binomial(n, 1/2).
+pub fn median_interval(v: &[f64]) -> Option<(f64, f64)> {
+    let n = v.len();
+    if n < 6 {
+        return None;
+    }
+    let total = 2f64.powi(n as i32);
+    let (mut k, mut tail, mut binom) = (0usize, 0.0, 1.0);
+    // tail = P(X <= k-1); grow k while P(X <= k) still fits.
+    while k < n / 2 && tail + binom / total <= 0.025 {
+        tail += binom / total;
+        binom = binom * (n - k) as f64 / (k + 1) as f64;
+        k += 1;
+    }
+    (k >= 1).then(|| (v[k - 1], v[n - k]))
+}
+
+fn verdict(lo: f64, hi: f64) -> &'static str {
+    if hi < 1.0 / (1.0 + EQUAL) {
+        "a_faster"
+    } else if lo > 1.0 + EQUAL {
+        "b_faster"
+    } else if lo >= 1.0 / (1.0 + EQUAL) && hi <= 1.0 + EQUAL {
+        "equal"
+    } else {
+        "open"
+    }
+}
+
+fn empty(spec: &Spec, source: &str, note: String) -> Decided {
+    Decided {
+        id: spec.id,
+        what: spec.what,
+        source: source.into(),
+        ratio: None,
+        lo: None,
+        hi: None,
+        n: 0,
+        unit: "",
+        pairs: Vec::new(),
+        verdict: "none",
+        note,
+        a_name: String::new(),
+        b_name: String::new(),
+        a: None,
+        b: None,
+    }
+}
+
+fn from_ratios(spec: &Spec, source: &str, mut r: Vec<f64>, unit: &'static str) -> Decided {
+    r.sort_by(f64::total_cmp);
+    let mut d = empty(spec, source, String::new());
+    if r.is_empty() {
+        d.note = "no pair measured in one load or boot".into();
+        return d;
+    }
+    d.ratio = Some(median_sorted(&r));
+    d.n = r.len();
+    d.unit = unit;
+    d.pairs = r.clone();
+    match median_interval(&r) {
+        Some((lo, hi)) => {
+            (d.lo, d.hi) = (Some(lo), Some(hi));
+            d.verdict = verdict(lo, hi);
+        }
+        None => {
+            d.verdict = "open";
+            d.note = "too few for an exact 95 % interval (6)".into();
+        }
+    }
+    d
+}
+
+fn pair(a: &Summary, b: &Summary) -> (Vec<f64>, &'static str) {
+    let by_load: Vec<f64> = (a.per_load.iter())
+        .filter_map(|(id, x)| {
+            let y = b.per_load.iter().find(|(j, _)| j == id)?.1;
+            (y > 0.0).then(|| x / y)
+        })
+        .collect();
+    if !by_load.is_empty() {
+        return (by_load, "loads");
+    }
+    let bb = b.per_boot();
+    let by_boot = (a.per_boot().into_iter())
+        .filter_map(|(id, x)| {
+            let y = bb.iter().find(|(j, _)| *j == id)?.1;
+            (y > 0.0).then(|| x / y)
+        })
+        .collect();
+    (by_boot, "boots")
+}
+
+fn paired(ds: &Dataset, spec: &Spec, a: Cell, b: Cell, sources: &[&str]) -> Decided {
+    let get = |s: &Series, x: Cell| {
+        ds.get_failing(
+            s,
+            x.strategy,
+            x.mode,
+            x.threads,
+            x.sites,
+            x.fail_alloc_every,
+        )
+    };
+    let short = |s: &Series, x: Cell| {
+        ds.below_resolution.keys().any(|k| {
+            &k.series == s
+                && k.strategy.1 == x.strategy
+                && (k.mode.1.as_str(), k.threads, k.sites, k.fail_alloc_every)
+                    == (x.mode, x.threads, x.sites, x.fail_alloc_every)
+        })
+    };
+    let mut note = format!("not measured in {}", sources.join(" or "));
+    for src in sources {
+        let Some(s) = ds
+            .series
+            .keys()
+            .find(|s| s.source == *src && s.flavour != "plain")
+        else {
+            continue;
+        };
+        if short(s, a) || short(s, b) {
+            note = format!("below the clock's resolution in {src}: not compared");
+            continue;
+        }
+        let (Some(sa), Some(sb)) = (get(s, a), get(s, b)) else {
+            continue;
+        };
+        let (r, unit) = pair(sa, sb);
+        let mut d = from_ratios(spec, src, r, unit);
+        (d.a, d.b) = (Some(sa.median), Some(sb.median));
+        return d;
+    }
+    empty(spec, sources[0], note)
+}
+
+/// What tells A from B: the strategy, else the sites, threads or injected failures.
+fn names(how: How) -> (String, String) {
+    match how {
+        How::Paired(a, b, _) if a.strategy != b.strategy => {
+            (format!("`{}`", a.strategy), format!("`{}`", b.strategy))
+        }
+        How::Paired(a, b, _) if a.sites != b.sites => {
+            (format!("{} sites", a.sites), format!("{} site(s)", b.sites))
+        }
+        How::Paired(a, b, _) if a.threads != b.threads => (
+            format!("{} threads", a.threads),
+            format!("{} thread", b.threads),
+        ),
+        How::Paired(..) => ("the fallback".into(), "a registered key".into()),
+        How::AllCores(..) => ("every core busy".into(), "one thread".into()),
+        How::Bytes(a, b) => (format!("`{a}`"), format!("`{b}`")),
+    }
+}
+
+/// Every figure of `LIST`, in its order.
+pub fn compute(ds: &Dataset, stats: &[StatsRow], scaling: &[ScalingRow]) -> Vec<Decided> {
+    let mut all = compute_values(ds, stats, scaling);
+    for (d, spec) in all.iter_mut().zip(LIST) {
+        (d.a_name, d.b_name) = names(spec.how);
+    }
+    all
+}
+
+fn compute_values(ds: &Dataset, stats: &[StatsRow], scaling: &[ScalingRow]) -> Vec<Decided> {
+    LIST.iter()
+        .map(|spec| match spec.how {
+            How::Paired(a, b, src) => paired(ds, spec, a, b, src),
+            How::AllCores(strategy, sites) => {
+                let row = scaling
+                    .iter()
+                    .find(|r| r.strategy == strategy && r.sites == sites);
+                let Some(r) = row else {
+                    return empty(spec, "host", "no scaling.csv row".into());
+                };
+                // The range of n paired rounds is the order-statistic interval with k = 1: it
+                // covers the median with 1 - 2^(1-n), at least 95 % from 6 rounds on.
+                let mut d = empty(
+                    spec,
+                    "host",
+                    format!("{} threads on {} cores", r.threads, r.cores),
+                );
+                (d.ratio, d.n, d.unit) = (Some(r.median_ratio), r.rounds as usize, "rounds");
+                if r.rounds >= 6 {
+                    (d.lo, d.hi) = (Some(r.min_ratio), Some(r.max_ratio));
+                    d.verdict = verdict(r.min_ratio, r.max_ratio);
+                } else {
+                    d.verdict = "open";
+                }
+                d
+            }
+            How::Bytes(a, b) => {
+                let (x, y) = (bytes_per_class(stats, a), bytes_per_class(stats, b));
+                let (Some(x), Some(y)) = (x, y) else {
+                    return empty(spec, "guest-uml", "no stats rows".into());
+                };
+                let mut d = empty(spec, "guest-uml", format!("at {} classes", x.1));
+                let r = x.0 / y.0;
+                (d.ratio, d.lo, d.hi, d.n, d.unit) = (Some(r), Some(r), Some(r), 1, "counted");
+                (d.a, d.b) = (Some(x.0), Some(y.0));
+                d.verdict = verdict(r, r);
+                d
+            }
+        })
+        .collect()
+}
+
+/// The strategy's table bytes per class at its most classes, from the headline source's
+/// stats (another source's when it has none), with that class count.
+pub fn bytes_per_class(stats: &[StatsRow], strategy: &str) -> Option<(f64, u64)> {
+    let best = |src: &str| {
+        (stats.iter())
+            .filter(|r| r.strategy == strategy && r.source == src && r.classes > 0)
+            .max_by_key(|r| (r.classes, r.table_bytes))
+    };
+    let r = best("guest-uml").or_else(|| best("guest-icount"))?;
+    Some((r.table_bytes as f64 / r.classes as f64, r.classes))
+}
