@@ -340,7 +340,7 @@ fn paired(ds: &Dataset, spec: &Spec, a: Cell, b: Cell, sources: &[&str]) -> Deci
         (d.a, d.b) = (Some(sa.median), Some(sb.median));
         return d;
     }
-    empty(spec, sources[0], note)
+    empty(spec, "", note)
 }
 
 /// What tells A from B: the strategy, else the sites, threads or injected failures.
@@ -401,9 +401,9 @@ fn compute_values(ds: &Dataset, stats: &[StatsRow], scaling: &[ScalingRow]) -> V
             How::Bytes(a, b) => {
                 let (x, y) = (bytes_per_class(stats, a), bytes_per_class(stats, b));
                 let (Some(x), Some(y)) = (x, y) else {
-                    return empty(spec, "guest-uml", "no stats rows".into());
+                    return empty(spec, "", "no stats rows".into());
                 };
-                let mut d = empty(spec, "guest-uml", format!("at {} classes", x.1));
+                let mut d = empty(spec, &x.2, format!("at {} classes", x.1));
                 let r = x.0 / y.0;
                 (d.ratio, d.lo, d.hi, d.n, d.unit) = (Some(r), Some(r), Some(r), 1, "counted");
                 (d.a, d.b) = (Some(x.0), Some(y.0));
@@ -416,12 +416,13 @@ fn compute_values(ds: &Dataset, stats: &[StatsRow], scaling: &[ScalingRow]) -> V
 
 /// The strategy's table bytes per class at its most classes, from the headline source's
 /// stats (another source's when it has none), with that class count.
-pub fn bytes_per_class(stats: &[StatsRow], strategy: &str) -> Option<(f64, u64)> {
+pub fn bytes_per_class(stats: &[StatsRow], strategy: &str) -> Option<(f64, u64, String)> {
     let best = |src: &str| {
         (stats.iter())
             .filter(|r| r.strategy == strategy && r.source == src && r.classes > 0)
             .max_by_key(|r| (r.classes, r.table_bytes))
     };
     let r = best("guest-uml").or_else(|| best("guest-icount"))?;
-    Some((r.table_bytes as f64 / r.classes as f64, r.classes))
+    let bytes = r.table_bytes as f64 / r.classes as f64;
+    Some((bytes, r.classes, r.source.clone()))
 }

@@ -143,6 +143,9 @@ fn by_text(d: &Decided) -> String {
 
 /// The figure's source tag, and "earlier run" when `--stale` names it.
 fn tag(source: &str, stale: &[Stale]) -> String {
+    if source.is_empty() {
+        return String::new();
+    }
     match stale.iter().find(|s| s.source == source) {
         Some(s) if s.date.is_empty() => format!("[{source}, earlier run]"),
         Some(s) => format!("[{source}, earlier run {}]", s.date),
@@ -264,7 +267,7 @@ pub fn context(ds: &Dataset, inp: &Inputs, plots: &[(String, String)]) -> miniji
                     text: cell_text(ds, main.as_ref(), s, m),
                 })
                 .collect(),
-            bytes: bytes_per_class(&inp.stats, s).map_or("no table".into(), |(b, n)| {
+            bytes: bytes_per_class(&inp.stats, s).map_or("no table".into(), |(b, n, _)| {
                 format!("{} ({n} classes)", num(b))
             }),
             precision: precision_text(&inp.precision, s),
