@@ -286,32 +286,9 @@ impl Dataset {
         })
     }
 
-    /// Cells measured with injected allocation failures, in one series.
-    pub fn failing_cells<'a>(
-        &'a self,
-        series: &'a Series,
-    ) -> impl Iterator<Item = (&'a CellKey, &'a Summary)> + 'a {
-        self.cells
-            .iter()
-            .filter(move |(k, _)| &k.series == series && k.fail_alloc_every > 0)
-    }
-
-    /// The series of a source and flavour, if the data has it.
-    pub fn find(&self, source: &str, flavour: &str) -> Option<&Series> {
-        self.series
-            .keys()
-            .find(|s| s.source == source && s.flavour == flavour)
-    }
-
     pub fn has(&self, series: &Series, strategy: &str, mode: &str) -> bool {
         self.cells_of(series, mode)
             .any(|(k, _)| k.strategy.1 == strategy)
-    }
-
-    pub fn has_strategy(&self, series: &Series, strategy: &str) -> bool {
-        self.cells
-            .keys()
-            .any(|k| &k.series == series && k.strategy.1 == strategy)
     }
 
     /// Strategies present in a series and mode, in display order.
@@ -323,42 +300,7 @@ impl Dataset {
         set.into_iter().map(|s| s.1).collect()
     }
 
-    /// Sorted distinct (threads, sites) pairs where every given strategy has a cell.
-    pub fn common_points(
-        &self,
-        series: &Series,
-        mode: &str,
-        strategies: &[&str],
-    ) -> Vec<(u32, u64)> {
-        let mut pts: BTreeSet<(u32, u64)> = self
-            .cells_of(series, mode)
-            .map(|(k, _)| (k.threads, k.sites))
-            .collect();
-        pts.retain(|(t, n)| {
-            strategies
-                .iter()
-                .all(|s| self.get(series, s, mode, *t, *n).is_some())
-        });
-        pts.into_iter().collect()
-    }
-
-    /// The headline point for a comparison: fewest threads, then most sites.
-    pub fn headline_point(
-        &self,
-        series: &Series,
-        mode: &str,
-        strategies: &[&str],
-    ) -> Option<(u32, u64)> {
-        let pts = self.common_points(series, mode, strategies);
-        let t = pts.iter().map(|p| p.0).min()?;
-        pts.into_iter().filter(|p| p.0 == t).max_by_key(|p| p.1)
-    }
-
     pub fn guest_series(&self) -> impl Iterator<Item = &Series> {
         self.series.keys().filter(|s| !s.is_host())
-    }
-
-    pub fn host_series(&self) -> impl Iterator<Item = &Series> {
-        self.series.keys().filter(|s| s.is_host())
     }
 }

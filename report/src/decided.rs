@@ -1,6 +1,6 @@
 //! Decided figures: the one place where the page's comparisons are computed.
 //!
-//! `LIST` is fixed here, before any run: the comparisons the five answers and the
+//! `LIST_TEXT` is fixed here, before any run: the comparisons the five answers and the
 //! recommendation rest on. Each is a paired ratio A / B. Strategies measured in the same
 //! module load ran seconds apart, so each load gives one ratio of the two load medians; when
 //! two cells share no load (the injected-failure loads), each boot gives one ratio of its
@@ -32,28 +32,54 @@ pub struct Cell {
     pub fail_alloc_every: u64,
 }
 
-const fn c(strategy: &'static str, mode: &'static str, sites: u64) -> Cell {
-    Cell {
-        strategy,
-        mode,
-        sites,
+/// The fixed list, one comparison a line: id | A | B | how | what. A cell is "strategy mode
+/// sites [threads=N] [failing]"; how is `timed` (guest-uml, else guest-icount), `multi`
+/// (guest-tcg, guest-kvm), `cores` (host scaling.csv: A's strategy and sites) or `bytes`.
+const LIST_TEXT: &str = "\
+q1_lookup | mutex lookup 64 | spinlock lookup 64 | timed | hit (lookup), `mutex` / `spinlock` table
+q1_create | mutex create 64 | spinlock create 64 | timed | miss (create), `mutex` / `spinlock` table
+q1_concurrent | mutex concurrent 64 threads=2 | spinlock concurrent 64 threads=2 | multi | 2 concurrent threads, `mutex` / `spinlock`
+q2_lookup | location lookup 64 | macro lookup 64 | timed | lookup, `location` / `macro`
+q2_init | location init 64 | macro init 64 | timed | lock init, `location` / `macro`
+q3_cached_init | cached init 64 failing | cached init 64 | timed | `cached` lock init, every allocation failing / none failing
+q3_mutex_init | mutex init 64 failing | mutex init 64 | timed | `mutex` lock init, every allocation failing / none failing
+q4_pool_init | pool init 64 | macro init 64 | timed | lock init, `pool` / `macro`
+q4_cached_init | cached init 64 | macro init 64 | timed | lock init, `cached` / `macro`
+q4_noop | noop lookup 64 | location lookup 64 | timed | lookup, `noop` (harness alone) / `location`
+q5_sites_mutex | mutex lookup 1024 | mutex lookup 1 | timed | `mutex` hit, 1024 sites / 1 site
+q5_sites_pool | pool lookup 1024 | pool lookup 1 | timed | `pool` hit, 1024 sites / 1 site
+q5_cpus_pool | pool lookup 1024 | pool lookup 1024 | cores | `pool` lookup per thread, every core busy / one thread
+q5_cpus_spinlock | spinlock lookup 1024 | spinlock lookup 1024 | cores | `spinlock` lookup per thread, every core busy / one thread
+q5_memory | pool - 0 | mutex - 0 | bytes | table bytes per class, `pool` / `mutex`
+rec_pool_cached | pool lookup 64 | cached lookup 64 | timed | hit, `pool` / `cached`
+rec_mutex_pool | mutex lookup 64 | pool lookup 64 | timed | hit, `mutex` / `pool`
+rec_spinlock_pool | spinlock lookup 64 | pool lookup 64 | timed | hit, `spinlock` / `pool`
+rec_rcu_pool | rcu lookup 64 | pool lookup 64 | timed | hit, `rcu` / `pool`
+rec_dynamic_pool | dynamic init 64 | pool init 64 | timed | lock init, `dynamic` / `pool`
+";
+
+fn cell(text: &'static str) -> Cell {
+    let mut w = text.split_whitespace();
+    let mut x = Cell {
+        strategy: w.next().expect("strategy"),
+        mode: w.next().expect("mode"),
+        sites: w.next().and_then(|n| n.parse().ok()).expect("sites"),
         threads: 1,
         fail_alloc_every: 0,
+    };
+    for o in w {
+        match o.split_once('=') {
+            Some(("threads", t)) => x.threads = t.parse().expect("threads"),
+            _ => x.fail_alloc_every = 1,
+        }
     }
-}
-const fn failing(mut x: Cell) -> Cell {
-    x.fail_alloc_every = 1;
-    x
-}
-const fn threads(mut x: Cell, t: u32) -> Cell {
-    x.threads = t;
     x
 }
 
 /// How a comparison is measured.
 #[derive(Clone, Copy, Debug)]
 pub enum How {
-    /// A / B from data.csv, paired by load (else by boot), from the first of `sources`.
+    /// A / B from data.csv, paired by load (else by boot), from the first of the sources.
     Paired(Cell, Cell, &'static [&'static str]),
     /// host-bench's paired rounds (scaling.csv): every core busy over one thread.
     AllCores(&'static str, u64),
@@ -67,118 +93,26 @@ pub struct Spec {
     pub how: How,
 }
 
-const S: u64 = 64;
-/// The fixed list. Ids are what the template and the tests name.
-pub const LIST: &[Spec] = &[
-    Spec {
-        id: "q1_lookup",
-        what: "hit (lookup), `mutex` / `spinlock` table",
-        how: How::Paired(c("mutex", "lookup", S), c("spinlock", "lookup", S), TIMED),
-    },
-    Spec {
-        id: "q1_create",
-        what: "miss (create), `mutex` / `spinlock` table",
-        how: How::Paired(c("mutex", "create", S), c("spinlock", "create", S), TIMED),
-    },
-    Spec {
-        id: "q1_concurrent",
-        what: "2 concurrent threads, `mutex` / `spinlock`",
-        how: How::Paired(
-            threads(c("mutex", "concurrent", S), 2),
-            threads(c("spinlock", "concurrent", S), 2),
-            MULTI_CPU,
-        ),
-    },
-    Spec {
-        id: "q2_lookup",
-        what: "lookup, `location` / `macro`",
-        how: How::Paired(c("location", "lookup", S), c("macro", "lookup", S), TIMED),
-    },
-    Spec {
-        id: "q2_init",
-        what: "lock init, `location` / `macro`",
-        how: How::Paired(c("location", "init", S), c("macro", "init", S), TIMED),
-    },
-    Spec {
-        id: "q3_cached_init",
-        what: "`cached` lock init, every allocation failing / none failing",
-        how: How::Paired(
-            failing(c("cached", "init", S)),
-            c("cached", "init", S),
-            TIMED,
-        ),
-    },
-    Spec {
-        id: "q3_mutex_init",
-        what: "`mutex` lock init, every allocation failing / none failing",
-        how: How::Paired(failing(c("mutex", "init", S)), c("mutex", "init", S), TIMED),
-    },
-    Spec {
-        id: "q4_pool_init",
-        what: "lock init, `pool` / `macro`",
-        how: How::Paired(c("pool", "init", S), c("macro", "init", S), TIMED),
-    },
-    Spec {
-        id: "q4_cached_init",
-        what: "lock init, `cached` / `macro`",
-        how: How::Paired(c("cached", "init", S), c("macro", "init", S), TIMED),
-    },
-    Spec {
-        id: "q4_noop",
-        what: "lookup, `noop` (harness alone) / `location`",
-        how: How::Paired(c("noop", "lookup", S), c("location", "lookup", S), TIMED),
-    },
-    Spec {
-        id: "q5_sites_mutex",
-        what: "`mutex` hit, 1024 sites / 1 site",
-        how: How::Paired(c("mutex", "lookup", 1024), c("mutex", "lookup", 1), TIMED),
-    },
-    Spec {
-        id: "q5_sites_pool",
-        what: "`pool` hit, 1024 sites / 1 site",
-        how: How::Paired(c("pool", "lookup", 1024), c("pool", "lookup", 1), TIMED),
-    },
-    Spec {
-        id: "q5_cpus_pool",
-        what: "`pool` lookup per thread, every core busy / one thread",
-        how: How::AllCores("pool", 1024),
-    },
-    Spec {
-        id: "q5_cpus_spinlock",
-        what: "`spinlock` lookup per thread, every core busy / one thread",
-        how: How::AllCores("spinlock", 1024),
-    },
-    Spec {
-        id: "q5_memory",
-        what: "table bytes per class, `pool` / `mutex`",
-        how: How::Bytes("pool", "mutex"),
-    },
-    Spec {
-        id: "rec_pool_cached",
-        what: "hit, `pool` / `cached`",
-        how: How::Paired(c("pool", "lookup", S), c("cached", "lookup", S), TIMED),
-    },
-    Spec {
-        id: "rec_mutex_pool",
-        what: "hit, `mutex` / `pool`",
-        how: How::Paired(c("mutex", "lookup", S), c("pool", "lookup", S), TIMED),
-    },
-    Spec {
-        id: "rec_spinlock_pool",
-        what: "hit, `spinlock` / `pool`",
-        how: How::Paired(c("spinlock", "lookup", S), c("pool", "lookup", S), TIMED),
-    },
-    Spec {
-        id: "rec_rcu_pool",
-        what: "hit, `rcu` / `pool`",
-        how: How::Paired(c("rcu", "lookup", S), c("pool", "lookup", S), TIMED),
-    },
-    Spec {
-        id: "rec_dynamic_pool",
-        what: "lock init, `dynamic` / `pool`",
-        how: How::Paired(c("dynamic", "init", S), c("pool", "init", S), TIMED),
-    },
-];
+/// The list, parsed; a malformed line is a bug here, so it panics (every test renders it).
+pub fn list() -> Vec<Spec> {
+    (LIST_TEXT.lines())
+        .map(|l| {
+            let f: Vec<&'static str> = l.split(" | ").collect();
+            let (a, b) = (cell(f[1]), cell(f[2]));
+            let how = match f[3] {
+                "timed" => How::Paired(a, b, TIMED),
+                "multi" => How::Paired(a, b, MULTI_CPU),
+                "cores" => How::AllCores(a.strategy, a.sites),
+                _ => How::Bytes(a.strategy, b.strategy),
+            };
+            Spec {
+                id: f[0],
+                what: f[4],
+                how,
+            }
+        })
+        .collect()
+}
 
 /// A decided figure as the page words it.
 #[derive(Clone, Debug, Serialize)]
@@ -365,14 +299,15 @@ fn names(how: How) -> (String, String) {
 /// Every figure of `LIST`, in its order.
 pub fn compute(ds: &Dataset, stats: &[StatsRow], scaling: &[ScalingRow]) -> Vec<Decided> {
     let mut all = compute_values(ds, stats, scaling);
-    for (d, spec) in all.iter_mut().zip(LIST) {
+    for (d, spec) in all.iter_mut().zip(list()) {
         (d.a_name, d.b_name) = names(spec.how);
     }
     all
 }
 
 fn compute_values(ds: &Dataset, stats: &[StatsRow], scaling: &[ScalingRow]) -> Vec<Decided> {
-    LIST.iter()
+    list()
+        .iter()
         .map(|spec| match spec.how {
             How::Paired(a, b, src) => paired(ds, spec, a, b, src),
             How::AllCores(strategy, sites) => {

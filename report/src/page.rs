@@ -345,7 +345,7 @@ pub fn context(ds: &Dataset, inp: &Inputs, plots: &[(String, String)]) -> miniji
         .flat_map(|(_, i)| i.kernels.iter())
         .collect();
     minijinja::context! {
-        list => v(decided::LIST.iter().map(|s| s.id).collect::<Vec<_>>()),
+        list => v(decided::list().iter().map(|s| s.id).collect::<Vec<_>>()),
         d => v(figs),
         stale => v(&stale),
         no_real_cpu => v(headline.is_none()),

@@ -45,12 +45,6 @@ impl Series {
         self.source == "host"
     }
 
-    /// Real clock on the real CPU: the only source whose nanoseconds are hardware time in
-    /// a kernel.
-    pub fn is_real_cpu_kernel(&self) -> bool {
-        self.source == HEADLINE_SOURCE
-    }
-
     /// What produced the numbers, as every table and sentence names it.
     pub fn kind(&self) -> &'static str {
         match self.source.as_str() {
@@ -60,45 +54,6 @@ impl Series {
             "guest-kvm" => "virtualised guest (QEMU KVM)",
             "host" => "user space (no kernel)",
             _ => "unknown source",
-        }
-    }
-
-    /// Short tag put after each figure in the answers; the first paragraph spells them out.
-    pub fn tag(&self) -> String {
-        let base = match self.source.as_str() {
-            "guest-uml" => "real CPU, UML",
-            "guest-icount" => "emulated, icount",
-            "guest-tcg" | "guest-qemu-tcg" => "emulated, TCG",
-            "guest-kvm" => "KVM",
-            "host" => "user space",
-            other => other,
-        };
-        if self.flavour == "plain" {
-            format!("{base}, no lockdep")
-        } else {
-            base.to_string()
-        }
-    }
-
-    /// The preemption model the source's kernel config sets (kernel/config/), used when
-    /// runs.csv does not say.
-    pub fn default_preempt(&self) -> &'static str {
-        match self.source.as_str() {
-            "guest-uml" => "PREEMPT_VOLUNTARY",
-            "guest-icount" | "guest-tcg" | "guest-kvm" => "PREEMPT",
-            _ => "",
-        }
-    }
-
-    /// What the kernel's SMP and RCU flavour make of a grace period.
-    pub fn rcu_note(&self) -> &'static str {
-        match self.source.as_str() {
-            "guest-uml" => "no SMP, so Tiny RCU: a grace period is nearly free",
-            "guest-icount" | "guest-tcg" | "guest-kvm" => {
-                "SMP, tree RCU: a grace period waits for every CPU"
-            }
-            "host" => "no kernel: user space under the host's scheduler",
-            _ => "unknown",
         }
     }
 

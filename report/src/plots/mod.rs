@@ -9,7 +9,6 @@ mod model;
 mod scaling;
 mod strategies;
 mod style;
-mod versus;
 
 use std::path::Path;
 
@@ -20,7 +19,6 @@ use crate::svgtext::SvgAnyFont;
 
 pub use families::figures;
 pub use model::{Figure, Line, Panel, Pt};
-pub use versus::guest_host_point;
 
 /// Default TTF for PNG text; Debian's fonts-dejavu-core (installed by scripts/setup.sh).
 pub const DEFAULT_FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
