@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use crate::aggregate::{median_sorted, Dataset, Summary};
+use crate::aggregate::{median_sorted, CellKey, Dataset, Summary};
 use crate::source::Series;
 use crate::tidy::{ScalingRow, StatsRow};
 
@@ -115,7 +115,7 @@ pub fn list() -> Vec<Spec> {
 }
 
 /// A decided figure as the page words it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Decided {
     pub id: &'static str,
     pub what: &'static str,
@@ -144,18 +144,9 @@ pub struct Decided {
 /// largest k whose two tails hold at most 2.5 % each under Binomial(n, 1/2).
 pub fn median_interval(v: &[f64]) -> Option<(f64, f64)> {
     let n = v.len();
-    if n < 6 {
-        return None;
-    }
-    let total = 2f64.powi(n as i32);
-    let (mut k, mut tail, mut binom) = (0usize, 0.0, 1.0);
-    // tail = P(X <= k-1); grow k while P(X <= k) still fits.
-    while k < n / 2 && tail + binom / total <= 0.025 {
-        tail += binom / total;
-        binom = binom * (n - k) as f64 / (k + 1) as f64;
-        k += 1;
-    }
-    (k >= 1).then(|| (v[k - 1], v[n - k]))
+    let fits = |k: &usize| binom_cdf(*k as u64 - 1, n as u64, 0.5) <= 0.025;
+    let k = (1..=n / 2).take_while(fits).last().filter(|_| n >= 6)?;
+    Some((v[k - 1], v[n - k]))
 }
 
 fn verdict(lo: f64, hi: f64) -> &'static str {
@@ -171,22 +162,16 @@ fn verdict(lo: f64, hi: f64) -> &'static str {
 }
 
 fn empty(spec: &Spec, source: &str, note: String) -> Decided {
+    let (a_name, b_name) = names(spec.how);
     Decided {
         id: spec.id,
         what: spec.what,
         source: source.into(),
-        ratio: None,
-        lo: None,
-        hi: None,
-        n: 0,
-        unit: "",
-        pairs: Vec::new(),
         verdict: "none",
         note,
-        a_name: String::new(),
-        b_name: String::new(),
-        a: None,
-        b: None,
+        a_name,
+        b_name,
+        ..Decided::default()
     }
 }
 
@@ -214,59 +199,45 @@ fn from_ratios(spec: &Spec, source: &str, mut r: Vec<f64>, unit: &'static str) -
     d
 }
 
+/// A / B of every pair of values with the same key.
+fn ratios<K: PartialEq>(a: &[(K, f64)], b: &[(K, f64)]) -> Vec<f64> {
+    let with = |(id, x): &(K, f64)| Some(x / b.iter().find(|(j, _)| j == id)?.1);
+    a.iter()
+        .filter_map(with)
+        .filter(|r| r.is_finite())
+        .collect()
+}
+
 fn pair(a: &Summary, b: &Summary) -> (Vec<f64>, &'static str) {
-    let by_load: Vec<f64> = (a.per_load.iter())
-        .filter_map(|(id, x)| {
-            let y = b.per_load.iter().find(|(j, _)| j == id)?.1;
-            (y > 0.0).then(|| x / y)
-        })
-        .collect();
+    let by_load = ratios(&a.per_load, &b.per_load);
     if !by_load.is_empty() {
         return (by_load, "loads");
     }
-    let bb = b.per_boot();
-    let by_boot = (a.per_boot().into_iter())
-        .filter_map(|(id, x)| {
-            let y = bb.iter().find(|(j, _)| *j == id)?.1;
-            (y > 0.0).then(|| x / y)
-        })
-        .collect();
-    (by_boot, "boots")
+    (ratios(&a.per_boot(), &b.per_boot()), "boots")
+}
+
+fn key(s: &Series, x: Cell) -> CellKey {
+    let mut k = CellKey::new(s, x.strategy, x.mode, x.threads, x.sites);
+    k.fail_alloc_every = x.fail_alloc_every;
+    k
 }
 
 fn paired(ds: &Dataset, spec: &Spec, a: Cell, b: Cell, sources: &[&str]) -> Decided {
-    let get = |s: &Series, x: Cell| {
-        ds.get_failing(
-            s,
-            x.strategy,
-            x.mode,
-            x.threads,
-            x.sites,
-            x.fail_alloc_every,
-        )
-    };
-    let short = |s: &Series, x: Cell| {
-        ds.below_resolution.keys().any(|k| {
-            &k.series == s
-                && k.strategy.1 == x.strategy
-                && (k.mode.1.as_str(), k.threads, k.sites, k.fail_alloc_every)
-                    == (x.mode, x.threads, x.sites, x.fail_alloc_every)
-        })
-    };
     let mut note = format!("not measured in {}", sources.join(" or "));
     for src in sources {
-        let Some(s) = ds
-            .series
-            .keys()
-            .find(|s| s.source == *src && s.flavour != "plain")
+        let series = ds.series.keys();
+        let Some(s) = series
+            .filter(|s| s.flavour != "plain")
+            .find(|s| s.source == *src)
         else {
             continue;
         };
-        if short(s, a) || short(s, b) {
+        let short = |x| ds.below_resolution.contains_key(&key(s, x));
+        if short(a) || short(b) {
             note = format!("below the clock's resolution in {src}: not compared");
             continue;
         }
-        let (Some(sa), Some(sb)) = (get(s, a), get(s, b)) else {
+        let (Some(sa), Some(sb)) = (ds.cells.get(&key(s, a)), ds.cells.get(&key(s, b))) else {
             continue;
         };
         let (r, unit) = pair(sa, sb);
@@ -284,7 +255,8 @@ fn names(how: How) -> (String, String) {
             (format!("`{}`", a.strategy), format!("`{}`", b.strategy))
         }
         How::Paired(a, b, _) if a.sites != b.sites => {
-            (format!("{} sites", a.sites), format!("{} site(s)", b.sites))
+            let s = |n: u64| format!("{n} site{}", if n == 1 { "" } else { "s" });
+            (s(a.sites), s(b.sites))
         }
         How::Paired(a, b, _) if a.threads != b.threads => (
             format!("{} threads", a.threads),
@@ -296,57 +268,50 @@ fn names(how: How) -> (String, String) {
     }
 }
 
-/// Every figure of `LIST`, in its order.
+/// Every figure of the list, in its order.
 pub fn compute(ds: &Dataset, stats: &[StatsRow], scaling: &[ScalingRow]) -> Vec<Decided> {
-    let mut all = compute_values(ds, stats, scaling);
-    for (d, spec) in all.iter_mut().zip(list()) {
-        (d.a_name, d.b_name) = names(spec.how);
-    }
-    all
-}
-
-fn compute_values(ds: &Dataset, stats: &[StatsRow], scaling: &[ScalingRow]) -> Vec<Decided> {
     list()
         .iter()
-        .map(|spec| match spec.how {
-            How::Paired(a, b, src) => paired(ds, spec, a, b, src),
-            How::AllCores(strategy, sites) => {
-                let row = scaling
-                    .iter()
-                    .find(|r| r.strategy == strategy && r.sites == sites);
-                let Some(r) = row else {
-                    return empty(spec, "host", "no scaling.csv row".into());
-                };
-                // The range of n paired rounds is the order-statistic interval with k = 1: it
-                // covers the median with 1 - 2^(1-n), at least 95 % from 6 rounds on.
-                let mut d = empty(
-                    spec,
-                    "host",
-                    format!("{} threads on {} cores", r.threads, r.cores),
-                );
-                (d.ratio, d.n, d.unit) = (Some(r.median_ratio), r.rounds as usize, "rounds");
-                if r.rounds >= 6 {
-                    (d.lo, d.hi) = (Some(r.min_ratio), Some(r.max_ratio));
-                    d.verdict = verdict(r.min_ratio, r.max_ratio);
-                } else {
-                    d.verdict = "open";
-                }
-                d
-            }
-            How::Bytes(a, b) => {
-                let (x, y) = (bytes_per_class(stats, a), bytes_per_class(stats, b));
-                let (Some(x), Some(y)) = (x, y) else {
-                    return empty(spec, "", "no stats rows".into());
-                };
-                let mut d = empty(spec, &x.2, format!("at {} classes", x.1));
-                let r = x.0 / y.0;
-                (d.ratio, d.lo, d.hi, d.n, d.unit) = (Some(r), Some(r), Some(r), 1, "counted");
-                (d.a, d.b) = (Some(x.0), Some(y.0));
-                d.verdict = verdict(r, r);
-                d
-            }
-        })
+        .map(|spec| one(ds, stats, scaling, spec))
         .collect()
+}
+
+fn one(ds: &Dataset, stats: &[StatsRow], scaling: &[ScalingRow], spec: &Spec) -> Decided {
+    match spec.how {
+        How::Paired(a, b, src) => paired(ds, spec, a, b, src),
+        How::AllCores(strategy, sites) => {
+            let row = scaling
+                .iter()
+                .find(|r| (&*r.strategy, r.sites) == (strategy, sites));
+            let Some(r) = row else {
+                return empty(spec, "host", "no scaling.csv row".into());
+            };
+            // The range of n paired rounds is the order-statistic interval with k = 1: it
+            // covers the median with 1 - 2^(1-n), at least 95 % from 6 rounds on.
+            let note = format!("{} threads on {} cores", r.threads, r.cores);
+            let mut d = empty(spec, "host", note);
+            (d.ratio, d.n, d.unit) = (Some(r.median_ratio), r.rounds as usize, "rounds");
+            if r.rounds >= 6 {
+                (d.lo, d.hi) = (Some(r.min_ratio), Some(r.max_ratio));
+                d.verdict = verdict(r.min_ratio, r.max_ratio);
+            } else {
+                d.verdict = "open";
+            }
+            d
+        }
+        How::Bytes(a, b) => {
+            let (x, y) = (bytes_per_class(stats, a), bytes_per_class(stats, b));
+            let (Some(x), Some(y)) = (x, y) else {
+                return empty(spec, "", "no stats rows".into());
+            };
+            let mut d = empty(spec, &x.2, format!("at {} classes", x.1));
+            let r = x.0 / y.0;
+            (d.ratio, d.lo, d.hi, d.n, d.unit) = (Some(r), Some(r), Some(r), 1, "counted");
+            (d.a, d.b) = (Some(x.0), Some(y.0));
+            d.verdict = verdict(r, r);
+            d
+        }
+    }
 }
 
 /// The strategy's table bytes per class at its most classes, from the headline source's
@@ -360,4 +325,37 @@ pub fn bytes_per_class(stats: &[StatsRow], strategy: &str) -> Option<(f64, u64, 
     let r = best("guest-uml").or_else(|| best("guest-icount"))?;
     let bytes = r.table_bytes as f64 / r.classes as f64;
     Some((bytes, r.classes, r.source.clone()))
+}
+
+/// P(X <= k) for X ~ Binomial(n, p), summed in log space so that large n does not underflow.
+fn binom_cdf(k: u64, n: u64, p: f64) -> f64 {
+    let (mut ln, mut sum) = (n as f64 * (1.0 - p).ln(), 0.0);
+    for i in 0..=k.min(n) {
+        sum += ln.exp();
+        ln += ((n - i) as f64 / (i + 1) as f64).ln() + (p / (1.0 - p)).ln();
+    }
+    sum.min(1.0)
+}
+
+/// Exact (Clopper-Pearson) 95 % interval of a share: `k` events in `n` trials, `n` > 0.
+pub fn share_interval(k: u64, n: u64) -> (f64, f64) {
+    let solve = |below: &dyn Fn(f64) -> bool| {
+        let (mut lo, mut hi) = (0.0, 1.0);
+        for _ in 0..60 {
+            let mid = (lo + hi) / 2.0;
+            *(if below(mid) { &mut lo } else { &mut hi }) = mid;
+        }
+        lo
+    };
+    let lo = if k == 0 {
+        0.0
+    } else {
+        solve(&|p| 1.0 - binom_cdf(k - 1, n, p) < 0.025)
+    };
+    let hi = if k >= n {
+        1.0
+    } else {
+        solve(&|p| binom_cdf(k, n, p) > 0.025)
+    };
+    (lo, hi)
 }

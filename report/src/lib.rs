@@ -11,5 +11,5 @@ pub mod page;
 pub mod plots;
 pub mod render;
 pub mod source;
-pub mod svgtext;
+pub mod tables;
 pub mod tidy;

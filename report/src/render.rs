@@ -8,8 +8,9 @@ use anyhow::{bail, Context, Result};
 
 use crate::aggregate::Dataset;
 use crate::page::{self, Inputs};
-use crate::plots;
-use crate::tidy::{self, Row};
+use crate::plots::{self, Figure};
+use crate::tidy::{self, DataRow, Row};
+use minijinja::Value;
 
 pub struct RenderArgs {
     pub data: PathBuf,
@@ -46,14 +47,13 @@ fn read_opt<T: Row>(path: &Option<PathBuf>, files: &mut Vec<String>) -> Result<V
 
 pub fn render(args: &RenderArgs) -> Result<Rendered> {
     // Read and validate every input before touching the output directory.
-    let rows: Vec<tidy::DataRow> = tidy::read(&args.data)?;
+    let rows: Vec<DataRow> = tidy::read(&args.data)?;
     if rows.is_empty() {
         bail!("{} has a header but no data rows", args.data.display());
     }
     let mut files = vec![format!("`{}`", file_name(&args.data))];
-    // Read but not shown: host memory is the user-space twin of the stats' bytes per class.
-    let _memory: Vec<tidy::MemoryRow> = read_opt(&args.memory, &mut files)?;
     let inputs = Inputs {
+        memory: read_opt(&args.memory, &mut files)?,
         stats: read_opt(&args.stats, &mut files)?,
         precision: read_opt(&args.precision, &mut files)?,
         calibration: read_opt(&args.calibration, &mut files)?,
@@ -64,17 +64,27 @@ pub fn render(args: &RenderArgs) -> Result<Rendered> {
         files,
     };
     let ds = Dataset::new(&rows);
+    // Without a font no plot is drawn, and REPORT.md says so where the plots would be.
     let font_warning = plots::load_font(&args.font).err().map(|e| {
-        format!(
-            "PNG plots were not drawn: no font ({e:#}); install fonts-dejavu-core or pass --font"
-        )
+        format!("plots were not drawn: no font ({e:#}); install fonts-dejavu-core or pass --font")
     });
     fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let stage = args.out.join(format!(".render-tmp-{}", std::process::id()));
     let _ = fs::remove_dir_all(&stage);
-    let result = build(&ds, &stage, &inputs, font_warning.is_none())
-        .and_then(|staged| publish(&stage, &args.out, &staged));
+    let figures = match font_warning {
+        None => plots::figures(&ds),
+        Some(_) => Vec::new(),
+    };
+    let ctx = |plots: &[(String, String)]| {
+        page::context(
+            &ds,
+            &inputs,
+            plots,
+            font_warning.as_deref().unwrap_or_default(),
+        )
+    };
+    let result = build(figures, &stage, ctx).and_then(|staged| publish(&stage, &args.out, &staged));
     let _ = fs::remove_dir_all(&stage);
     let files = result?;
     Ok(Rendered {
@@ -85,34 +95,36 @@ pub fn render(args: &RenderArgs) -> Result<Rendered> {
 }
 
 /// Draws everything into `stage`; returns the staged file names relative to it.
-fn build(ds: &Dataset, stage: &Path, inputs: &Inputs, png: bool) -> Result<Vec<String>> {
+fn build(
+    figures: Vec<Figure>,
+    stage: &Path,
+    ctx: impl Fn(&[(String, String)]) -> Value,
+) -> Result<Vec<String>> {
     for dir in ["plots", "detail"] {
         fs::create_dir_all(stage.join(dir))?;
     }
-    let mut staged = Vec::new();
-    let mut entries = Vec::new();
-    for fig in plots::figures(ds) {
-        let svg = format!("plots/{}.svg", fig.stem);
+    let (mut staged, mut entries) = (Vec::new(), Vec::new());
+    for fig in figures {
+        let (svg, png) = (
+            format!("plots/{}.svg", fig.stem),
+            format!("plots/{}.png", fig.stem),
+        );
         plots::write_svg(&fig, &stage.join(&svg))?;
-        staged.push(svg);
-        if png {
-            let p = format!("plots/{}.png", fig.stem);
-            plots::write_png(&fig, &stage.join(&p))?;
-            staged.push(p);
-        }
-        entries.push((fig.stem.clone(), fig.title.clone()));
+        plots::write_png(&fig, &stage.join(&png))?;
+        staged.extend([svg, png]);
+        entries.push((fig.stem, fig.title));
     }
-    let ctx = page::context(ds, inputs, &entries);
-    for (name, tmpl) in [
+    let ctx = ctx(&entries);
+    // REPORT.md goes last so that it only ever links files that are already in place.
+    let pages = [
         ("detail/figures.md", "figures.md"),
         ("detail/README.md", "readme.md"),
-    ] {
-        fs::write(stage.join(name), page::render(tmpl, &ctx)?)?;
+        ("REPORT.md", "report.md"),
+    ];
+    for (name, template) in pages {
+        fs::write(stage.join(name), page::render(template, &ctx)?)?;
         staged.push(name.into());
     }
-    fs::write(stage.join("REPORT.md"), page::render("report.md", &ctx)?)?;
-    // REPORT.md goes last so that it only ever links files that are already in place.
-    staged.push("REPORT.md".into());
     Ok(staged)
 }
 

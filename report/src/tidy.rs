@@ -13,18 +13,20 @@ use anyhow::{bail, ensure, Context, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// What every schema's row does after serde has read it.
-pub trait Row: DeserializeOwned + Serialize {
-    const SCHEMA: Schema;
+/// What every schema's row does after serde has read it. The columns are the row type's
+/// fields in order (see `header`); the first `REQUIRED` of them must be in every file.
+pub trait Row: DeserializeOwned + Serialize + Default {
+    const NAME: &'static str;
+    const REQUIRED: usize;
     fn check(&self) -> Result<()> {
         Ok(())
     }
 }
 
-fn finite(col: &str, v: f64) -> Result<()> {
+fn time(v: f64) -> Result<()> {
     ensure!(
         v.is_finite() && v >= 0.0,
-        "column `{col}`: `{v}` is not a finite non-negative number"
+        "`{v}` is not a finite non-negative number"
     );
     Ok(())
 }
@@ -48,7 +50,7 @@ mod flag {
 }
 
 /// One measured run (guest) or one criterion estimate (host).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DataRow {
     pub source: String,
     pub kernel: String,
@@ -95,54 +97,43 @@ impl DataRow {
     pub fn basic(source: &str, strategy: &str, mode: &str, threads: u32, sites: u64) -> DataRow {
         DataRow {
             source: source.into(),
-            kernel: String::new(),
-            flavour: String::new(),
-            rustc: String::new(),
-            cpu: String::new(),
-            date: String::new(),
             strategy: strategy.into(),
             mode: mode.into(),
             threads,
             sites,
-            run: None,
             ops: 1,
-            ns_per_op: 0.0,
-            ci_low: None,
-            ci_high: None,
-            boot: None,
-            load: None,
-            fail_alloc_every: 0,
-            gp_per_op: None,
-            instructions_per_op: None,
-            cores: None,
-            short_batch: false,
-            gp_ns: None,
+            ..DataRow::default()
         }
     }
 }
 
 impl Row for DataRow {
-    const SCHEMA: Schema = Schema::Data;
+    const NAME: &'static str = "tidy data";
+    const REQUIRED: usize = 15;
     fn check(&self) -> Result<()> {
+        let ci = [self.ci_low, self.ci_high];
         ensure!(!self.source.is_empty(), "column `source` is empty");
         ensure!(!self.strategy.is_empty(), "column `strategy` is empty");
         ensure!(!self.mode.is_empty(), "column `mode` is empty");
-        ensure!(self.threads > 0, "column `threads` is 0");
-        ensure!(self.cores != Some(0), "column `cores` is 0");
         ensure!(
-            self.ci_low.is_some() == self.ci_high.is_some(),
-            "columns `ci_low` and `ci_high` must both be set or both be empty"
+            self.threads > 0 && self.cores != Some(0),
+            "`threads` or `cores` is 0"
         );
-        finite("ns_per_op", self.ns_per_op)?;
-        for (c, v) in [("ci_low", self.ci_low), ("ci_high", self.ci_high)] {
-            v.map_or(Ok(()), |v| finite(c, v))?;
-        }
+        ensure!(
+            ci[0].is_some() == ci[1].is_some(),
+            "`ci_low` and `ci_high`: one is empty"
+        );
+        time(self.ns_per_op)?;
+        ensure!(
+            ci.iter().flatten().all(|v| time(*v).is_ok()),
+            "`ci_low` or `ci_high` is negative"
+        );
         Ok(())
     }
 }
 
 /// One `stats` line: a strategy's table after its modes ran in one load.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatsRow {
     pub source: String,
     pub flavour: String,
@@ -158,11 +149,12 @@ pub struct StatsRow {
     pub load: Option<u32>,
 }
 impl Row for StatsRow {
-    const SCHEMA: Schema = Schema::Stats;
+    const NAME: &'static str = "stats";
+    const REQUIRED: usize = 8;
 }
 
 /// Host table memory (host-bench export).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemoryRow {
     pub strategy: String,
     pub table_bytes: u64,
@@ -170,11 +162,12 @@ pub struct MemoryRow {
     pub classes: u64,
 }
 impl Row for MemoryRow {
-    const SCHEMA: Schema = Schema::Memory;
+    const NAME: &'static str = "memory";
+    const REQUIRED: usize = 4;
 }
 
 /// refscale in the same boot as the plan.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationRow {
     pub source: String,
     pub boot: u32,
@@ -185,14 +178,15 @@ pub struct CalibrationRow {
     pub ns_per_op: f64,
 }
 impl Row for CalibrationRow {
-    const SCHEMA: Schema = Schema::Calibration;
+    const NAME: &'static str = "calibration";
+    const REQUIRED: usize = 5;
     fn check(&self) -> Result<()> {
-        finite("ns_per_op", self.ns_per_op)
+        Ok(())
     }
 }
 
 /// Lockdep's outcome for one scenario x strategy (scripts/precision.sh).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrecisionRow {
     pub scenario: String,
     pub strategy: String,
@@ -206,11 +200,12 @@ pub struct PrecisionRow {
     pub count: Option<u64>,
 }
 impl Row for PrecisionRow {
-    const SCHEMA: Schema = Schema::Precision;
+    const NAME: &'static str = "precision";
+    const REQUIRED: usize = 6;
 }
 
 /// A key kind's (`row` = `key`) or a strategy's (`init`) lock init in one boot.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct KeycostRow {
     pub source: String,
     pub possible_cpus: u32,
@@ -222,20 +217,21 @@ pub struct KeycostRow {
     pub ns_per_op: f64,
 }
 impl Row for KeycostRow {
-    const SCHEMA: Schema = Schema::Keycost;
+    const NAME: &'static str = "keycost";
+    const REQUIRED: usize = 7;
     fn check(&self) -> Result<()> {
         ensure!(self.possible_cpus > 0, "column `possible_cpus` is 0");
         ensure!(
-            ["key", "init"].contains(&self.row.as_str()),
-            "column `row`: `{}` is neither `key` nor `init`",
-            self.row
+            ["key", "init"].contains(&&*self.row),
+            "column `row` is neither `key` nor `init`"
         );
-        finite("ns_per_op", self.ns_per_op)
+        time(self.ns_per_op)?;
+        Ok(())
     }
 }
 
 /// host-bench's paired rounds: all-core over one-thread cost of one strategy at one site count.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScalingRow {
     pub strategy: String,
     pub sites: u64,
@@ -247,22 +243,22 @@ pub struct ScalingRow {
     pub max_ratio: f64,
 }
 impl Row for ScalingRow {
-    const SCHEMA: Schema = Schema::Scaling;
+    const NAME: &'static str = "scaling";
+    const REQUIRED: usize = 8;
     fn check(&self) -> Result<()> {
-        ensure!(self.sites > 0, "column `sites`: must be at least 1");
+        let (lo, med, hi) = (self.min_ratio, self.median_ratio, self.max_ratio);
+        ensure!(self.sites > 0, "column `sites` is 0");
         ensure!(
             self.threads >= 2,
             "column `threads`: not a multi-thread batch"
         );
         ensure!(
             self.cores > 0 && self.rounds > 0,
-            "`cores`, `rounds` must be >= 1"
+            "`cores` or `rounds` is 0"
         );
         ensure!(
-            0.0 < self.min_ratio
-                && self.min_ratio <= self.median_ratio
-                && self.median_ratio <= self.max_ratio,
-            "0 < min_ratio <= median_ratio <= max_ratio does not hold"
+            0.0 < lo && lo <= med && med <= hi,
+            "not 0 < min_ratio <= median_ratio <= max_ratio"
         );
         Ok(())
     }
@@ -282,6 +278,7 @@ pub struct RunRow {
     pub guest: String,
     pub date: String,
     pub host_cpu: String,
+    pub host_vendor: String,
     pub host_family: String,
     pub host_model: String,
     pub host_stepping: String,
@@ -295,169 +292,32 @@ pub struct RunRow {
     pub steal_pct: Option<f64>,
 }
 impl Row for RunRow {
-    const SCHEMA: Schema = Schema::Runs;
+    const NAME: &'static str = "runs";
+    const REQUIRED: usize = 1;
     fn check(&self) -> Result<()> {
-        ensure!(!self.source.is_empty(), "column `source` is empty");
         Ok(())
     }
 }
 
-/// Which schema a file has (merge accepts any one but runs, and not a mix).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Schema {
-    Data,
-    Stats,
-    Memory,
-    Calibration,
-    Precision,
-    Keycost,
-    Scaling,
-    Runs,
+/// Every column of a row type, in order: the header serde writes for a default row.
+pub fn header<T: Row>() -> Vec<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(T::default()).expect("a default row serializes");
+    let bytes = w.into_inner().expect("writes to memory");
+    let mut r = csv::Reader::from_reader(bytes.as_slice());
+    r.headers()
+        .expect("a header")
+        .iter()
+        .map(String::from)
+        .collect()
 }
 
-impl Schema {
-    /// Runs last: it needs only `source`, which every header has, so detection skips it.
-    pub const ALL: [Schema; 8] = [
-        Schema::Data,
-        Schema::Stats,
-        Schema::Memory,
-        Schema::Calibration,
-        Schema::Precision,
-        Schema::Keycost,
-        Schema::Scaling,
-        Schema::Runs,
-    ];
-
-    /// Every column, in canonical order, and how many of the first are required.
-    pub fn columns(self) -> (&'static [&'static str], usize) {
-        match self {
-            Schema::Data => (&DATA_HEADER, 15),
-            Schema::Stats => (&STATS_HEADER, 8),
-            Schema::Memory => (&["strategy", "table_bytes", "record_bytes", "classes"], 4),
-            Schema::Calibration => (&["source", "boot", "type", "run", "ns_per_op"], 5),
-            Schema::Precision => (&PRECISION_HEADER, 6),
-            Schema::Keycost => (&KEYCOST_HEADER, 7),
-            Schema::Scaling => (&SCALING_HEADER, 8),
-            Schema::Runs => (&["source"], 1),
-        }
-    }
-
-    pub fn header(self) -> &'static [&'static str] {
-        self.columns().0
-    }
-
-    pub fn required(self) -> &'static [&'static str] {
-        let (h, n) = self.columns();
-        &h[..n]
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Schema::Data => "tidy data",
-            Schema::Stats => "stats",
-            Schema::Memory => "memory",
-            Schema::Calibration => "calibration",
-            Schema::Precision => "precision",
-            Schema::Keycost => "keycost",
-            Schema::Scaling => "scaling",
-            Schema::Runs => "runs",
-        }
-    }
-
-    pub fn detect(header: &csv::StringRecord) -> Option<Schema> {
-        Schema::ALL[..7]
-            .iter()
-            .copied()
-            .find(|s| s.required().iter().all(|c| header.iter().any(|h| h == *c)))
-    }
-
-    /// Type-checks one record; merge uses it so that it never concatenates garbage.
-    pub fn check(self, header: &csv::StringRecord, rec: &csv::StringRecord) -> Result<()> {
-        fn one<T: Row>(h: &csv::StringRecord, r: &csv::StringRecord) -> Result<()> {
-            deserialize::<T>(h, r)?.check()
-        }
-        match self {
-            Schema::Data => one::<DataRow>(header, rec),
-            Schema::Stats => one::<StatsRow>(header, rec),
-            Schema::Memory => one::<MemoryRow>(header, rec),
-            Schema::Calibration => one::<CalibrationRow>(header, rec),
-            Schema::Precision => one::<PrecisionRow>(header, rec),
-            Schema::Keycost => one::<KeycostRow>(header, rec),
-            Schema::Scaling => one::<ScalingRow>(header, rec),
-            Schema::Runs => one::<RunRow>(header, rec),
-        }
-    }
+pub fn required<T: Row>() -> Vec<String> {
+    header::<T>()[..T::REQUIRED].to_vec()
 }
-
-pub const DATA_HEADER: [&str; 23] = [
-    "source",
-    "kernel",
-    "flavour",
-    "rustc",
-    "cpu",
-    "date",
-    "strategy",
-    "mode",
-    "threads",
-    "sites",
-    "run",
-    "ops",
-    "ns_per_op",
-    "ci_low",
-    "ci_high",
-    "boot",
-    "load",
-    "fail_alloc_every",
-    "gp_per_op",
-    "instructions_per_op",
-    "cores",
-    "short_batch",
-    "gp_ns",
-];
-const STATS_HEADER: [&str; 10] = [
-    "source",
-    "flavour",
-    "strategy",
-    "table_bytes",
-    "buckets",
-    "classes",
-    "lost_races",
-    "fallbacks",
-    "boot",
-    "load",
-];
-const PRECISION_HEADER: [&str; 8] = [
-    "scenario",
-    "strategy",
-    "expected",
-    "outcome",
-    "names_sites",
-    "source",
-    "note",
-    "count",
-];
-const KEYCOST_HEADER: [&str; 7] = [
-    "source",
-    "possible_cpus",
-    "percpu_modules",
-    "boot",
-    "row",
-    "name",
-    "ns_per_op",
-];
-const SCALING_HEADER: [&str; 8] = [
-    "strategy",
-    "sites",
-    "threads",
-    "cores",
-    "rounds",
-    "median_ratio",
-    "min_ratio",
-    "max_ratio",
-];
 
 /// serde's error names the field by index; say the column's name.
-fn deserialize<T: Row>(h: &csv::StringRecord, r: &csv::StringRecord) -> Result<T> {
+pub fn deserialize<T: Row>(h: &csv::StringRecord, r: &csv::StringRecord) -> Result<T> {
     r.deserialize(Some(h)).map_err(|e| {
         let col = match e.kind() {
             csv::ErrorKind::Deserialize { err, .. } => err.field().and_then(|i| h.get(i as usize)),
@@ -477,8 +337,8 @@ pub fn read_from<T: Row>(input: impl Read) -> Result<Vec<T>> {
         .headers()
         .context("cannot read the header line")?
         .clone();
-    let missing: Vec<&str> = (T::SCHEMA.required().iter().copied())
-        .filter(|c| !header.iter().any(|h| h == *c))
+    let missing: Vec<String> = (required::<T>().into_iter())
+        .filter(|c| !header.iter().any(|h| h == c))
         .collect();
     if !missing.is_empty() {
         bail!(
@@ -499,7 +359,7 @@ pub fn read_from<T: Row>(input: impl Read) -> Result<Vec<T>> {
 }
 
 pub fn read<T: Row>(path: &Path) -> Result<Vec<T>> {
-    let name = T::SCHEMA.name();
+    let name = T::NAME;
     let file = std::fs::File::open(path)
         .with_context(|| format!("cannot open {name} CSV {}", path.display()))?;
     read_from(file).with_context(|| format!("{} is not a valid {name} CSV", path.display()))

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use common::{fixture, run, stderr, temp_dir, META};
 use lockclass_report::logparse::{parse_log, Meta};
-use lockclass_report::tidy::{self, Schema, DATA_HEADER};
+use lockclass_report::tidy::{self, header, DataRow, StatsRow};
 
 const STRATEGIES: [&str; 8] = [
     "mutex", "spinlock", "rcu", "location", "macro", "dynamic", "cached", "noop",
@@ -169,13 +169,13 @@ fn binary_writes_data_and_stats_csv() {
     let o = run(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     let data = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(data.lines().next().unwrap(), DATA_HEADER.join(","));
+    assert_eq!(data.lines().next().unwrap(), header::<DataRow>().join(","));
     let rows = tidy::read::<tidy::DataRow>(&out).unwrap();
     assert_eq!(rows, parse_log(&common_log(), &meta()).unwrap().results);
     let stats = std::fs::read_to_string(dir.join("guest-icount-lockdep.stats.csv")).unwrap();
     assert_eq!(
         stats.lines().next().unwrap(),
-        Schema::Stats.header().join(",")
+        header::<StatsRow>().join(",")
     );
     assert_eq!(stats.lines().count(), 1 + STRATEGIES.len());
     assert!(stats.contains("guest-icount,lockdep,cached,40960,632,1024,0,0"));
@@ -361,7 +361,7 @@ fn merge_concatenates_and_checks_headers() {
     // The host fixture has the fifteen original columns, the guest CSV all of them: the
     // merged file has every column, and host rows leave the guest-only ones empty.
     let text = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(text.lines().next().unwrap(), DATA_HEADER.join(","));
+    assert_eq!(text.lines().next().unwrap(), header::<DataRow>().join(","));
     assert!(merged[g.len()..]
         .iter()
         .all(|r| r.boot.is_none() && r.load.is_none()));
@@ -392,7 +392,7 @@ fn merge_concatenates_and_checks_headers() {
         &broken,
         format!(
             "{}\nhost,k,-,r,c,d,mutex,lookup,one,64,,1,2.0,,\n",
-            DATA_HEADER[..15].join(",")
+            header::<DataRow>()[..15].join(",")
         ),
     )
     .unwrap();
