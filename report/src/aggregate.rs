@@ -1,21 +1,19 @@
 //! Groups tidy rows into cells (series x strategy x mode x threads x sites x injected
-//! failure rate) and summarises each cell.
+//! failure rate) and summarises each.
 //!
-//! A real clock on a shared machine is noisy, and a whole module load can shift (key and
-//! record placement, the host), so no single load may stand for a figure: the runs of one
-//! load (one boot's `load`) give that load's median, the cell's figure is the median of its
-//! load medians over every load of every boot, and its spread is the range of those load
-//! medians relative to the figure. A cell measured in one load only has no such spread.
+//! A whole module load can shift (key and record placement, the host), so no single load may
+//! stand for a figure: the runs of one load (one boot's `load`) give that load's median, and
+//! the cell's figure is the median of its load medians over every load of every boot. Runs the
+//! module marked below its clock's resolution (`short_batch`) are left out of every figure; a
+//! cell with nothing else is only listed in `Dataset::below_resolution`, so no comparison can
+//! use it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::source::Series;
 use crate::tidy::DataRow;
 
-/// A figure whose load medians spread by more than this fraction of it is marked as noisy.
-pub const SPREAD_LIMIT: f64 = 0.10;
-
-/// Canonical display order; names the project does not know sort after these, alphabetically.
+/// Display order; names the project does not know sort after these, alphabetically.
 const STRATEGY_ORDER: [&str; 12] = [
     "mutex", "spinlock", "rcu", "location", "macro", "dynamic", "cached", "pool", "noop",
     "siphash", "fxhash", "addr",
@@ -29,19 +27,10 @@ const MODE_ORDER: [&str; 7] = [
     "atomic",
     "hash",
 ];
-/// The module's modes, in output order: every mode but the host's `hash`.
-pub const TIMED_MODES: &[&str] = MODE_ORDER.split_at(6).0;
+
 fn rank(order: &[&str], name: &str) -> (usize, String) {
     let i = order.iter().position(|o| *o == name).unwrap_or(order.len());
     (i, name.to_string())
-}
-
-pub fn strategy_rank(s: &str) -> (usize, String) {
-    rank(&STRATEGY_ORDER, s)
-}
-
-pub fn mode_rank(s: &str) -> (usize, String) {
-    rank(&MODE_ORDER, s)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,8 +43,24 @@ pub struct CellKey {
     pub fail_alloc_every: u64,
 }
 
-/// One cell. `median` is the median of the load medians; `min`/`max` span every run; `ci`
-/// is set when the cell is a single criterion estimate.
+impl CellKey {
+    pub fn new(s: &Series, strategy: &str, mode: &str, threads: u32, sites: u64) -> CellKey {
+        CellKey {
+            series: s.clone(),
+            strategy: rank(&STRATEGY_ORDER, strategy),
+            mode: rank(&MODE_ORDER, mode),
+            threads,
+            sites,
+            fail_alloc_every: 0,
+        }
+    }
+}
+
+/// A load as the rows name it: (boot, load).
+pub type LoadId = (Option<u32>, Option<u32>);
+
+/// One cell: `median` is the median of the load medians, `min`/`max` span every run, and
+/// `ci` is criterion's interval when the cell is a single host estimate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
     pub median: f64,
@@ -63,98 +68,14 @@ pub struct Summary {
     pub max: f64,
     pub runs: usize,
     pub ci: Option<(f64, f64)>,
-    /// Loads (over all boots) that measured the cell, and the boots among them.
-    pub loads: usize,
-    pub boots: usize,
-    /// Lowest and highest load median; equal to the median with one load.
-    pub load_min: f64,
-    pub load_max: f64,
-    /// Median grace periods waited per operation, where the module counted them.
     pub gp_per_op: Option<f64>,
-    /// Median instructions per operation, where counted (host export).
-    pub instructions: Option<f64>,
-    /// Runs whose batch the module found too short for its clock.
-    pub short_runs: usize,
-    /// Per boot, the median of that boot's load medians.
-    pub boot_medians: Vec<(Option<u32>, f64)>,
-    /// Each load's median, by (boot, load): strategies measured in the same load ran seconds
-    /// apart, so they can be compared load by load (see `md::compare`).
+    /// Each load's median: strategies measured in one load are paired by it.
     pub per_load: Vec<(LoadId, f64)>,
 }
 
-fn median_of(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
+pub fn median_of(mut v: Vec<f64>) -> Option<f64> {
     v.sort_by(f64::total_cmp);
-    Some(median_sorted(&v))
-}
-
-impl Summary {
-    pub fn of(rows: &[&DataRow]) -> Summary {
-        let mut v: Vec<f64> = rows.iter().map(|r| r.ns_per_op).collect();
-        v.sort_by(f64::total_cmp);
-        let ci = match rows {
-            [r] => r.ci_low.zip(r.ci_high),
-            _ => None,
-        };
-        // Rows that name no load (older guest CSVs, host estimates) count as one load.
-        let mut groups: BTreeMap<LoadId, Vec<f64>> = BTreeMap::new();
-        for r in rows {
-            groups
-                .entry((r.boot, r.load))
-                .or_default()
-                .push(r.ns_per_op);
-        }
-        let per_load: Vec<(LoadId, f64)> = groups
-            .into_iter()
-            .filter_map(|(id, v)| median_of(v).map(|m| (id, m)))
-            .collect();
-        let mut by_boot: BTreeMap<Option<u32>, Vec<f64>> = BTreeMap::new();
-        for ((boot, _), m) in &per_load {
-            by_boot.entry(*boot).or_default().push(*m);
-        }
-        let boot_medians: Vec<(Option<u32>, f64)> = by_boot
-            .into_iter()
-            .filter_map(|(b, v)| median_of(v).map(|m| (b, m)))
-            .collect();
-        let load_medians: Vec<f64> = per_load.iter().map(|(_, m)| *m).collect();
-        let boots = boot_medians.len().max(1);
-        let loads = load_medians.len();
-        let load_min = load_medians.iter().copied().fold(f64::INFINITY, f64::min);
-        let load_max = load_medians.iter().copied().fold(0.0, f64::max);
-        Summary {
-            median: median_of(load_medians).expect("a cell has rows"),
-            min: v[0],
-            max: v[v.len() - 1],
-            runs: v.len(),
-            ci,
-            loads,
-            boots,
-            load_min,
-            load_max,
-            gp_per_op: median_of(rows.iter().filter_map(|r| r.gp_per_op).collect()),
-            instructions: median_of(rows.iter().filter_map(|r| r.instructions_per_op).collect()),
-            short_runs: rows.iter().filter(|r| r.short_batch).count(),
-            boot_medians,
-            per_load,
-        }
-    }
-
-    /// Range of the load medians as a fraction of the figure; `None` with one load only.
-    pub fn spread(&self) -> Option<f64> {
-        (self.loads > 1 && self.median > 0.0).then(|| (self.load_max - self.load_min) / self.median)
-    }
-
-    /// True when the loads disagree by more than the limit: the figure must say so.
-    pub fn noisy(&self) -> bool {
-        self.spread().is_some_and(|s| s > SPREAD_LIMIT)
-    }
-
-    /// Whisker ends for plots: the confidence interval for a lone estimate, else min-max.
-    pub fn whiskers(&self) -> (f64, f64) {
-        self.ci.unwrap_or((self.min, self.max))
-    }
+    (!v.is_empty()).then(|| median_sorted(&v))
 }
 
 /// Median of a sorted, non-empty slice; the mean of the middle two for even lengths.
@@ -167,53 +88,75 @@ pub fn median_sorted(v: &[f64]) -> f64 {
     }
 }
 
-/// Descriptive facts about a series, listed in the report header.
+/// Medians of `v`'s values grouped by key, in key order.
+fn medians_by<K: Ord>(v: impl Iterator<Item = (K, f64)>) -> Vec<(K, f64)> {
+    let mut groups: BTreeMap<K, Vec<f64>> = BTreeMap::new();
+    for (k, x) in v {
+        groups.entry(k).or_default().push(x);
+    }
+    (groups.into_iter())
+        .filter_map(|(k, v)| median_of(v).map(|m| (k, m)))
+        .collect()
+}
+
+impl Summary {
+    /// `None` when every row is below the clock's resolution.
+    pub fn of(all: &[&DataRow]) -> Option<Summary> {
+        let rows: Vec<&DataRow> = all.iter().copied().filter(|r| !r.short_batch).collect();
+        let ns = rows.iter().map(|r| r.ns_per_op);
+        // Rows that name no load (host estimates) count as one load.
+        let per_load = medians_by(rows.iter().map(|r| ((r.boot, r.load), r.ns_per_op)));
+        Some(Summary {
+            median: median_of(per_load.iter().map(|p| p.1).collect())?,
+            min: ns.clone().fold(f64::INFINITY, f64::min),
+            max: ns.fold(0.0, f64::max),
+            runs: rows.len(),
+            ci: match rows.as_slice() {
+                [r] => r.ci_low.zip(r.ci_high),
+                _ => None,
+            },
+            gp_per_op: median_of(rows.iter().filter_map(|r| r.gp_per_op).collect()),
+            per_load,
+        })
+    }
+
+    /// Each boot's median of its load medians: the pairing unit when two cells share no load.
+    pub fn per_boot(&self) -> Vec<(Option<u32>, f64)> {
+        medians_by(self.per_load.iter().map(|((b, _), m)| (*b, *m)))
+    }
+}
+
+/// What the page says about a series besides its cells.
 #[derive(Clone, Debug, Default)]
 pub struct SeriesInfo {
     pub kernels: BTreeSet<String>,
-    pub rustcs: BTreeSet<String>,
     pub cpus: BTreeSet<String>,
     pub dates: BTreeSet<String>,
-    pub rows: usize,
-    pub min_ops: u64,
-    pub max_ops: u64,
-    /// Distinct loads (boot, load) and boots that produced rows.
     pub loads: BTreeSet<LoadId>,
     pub boots: BTreeSet<u32>,
     /// Cores (host) or online CPUs (guest) the rows record.
     pub cores: BTreeSet<u32>,
-    /// Grace periods measured at load (ns), one per load that printed it.
-    pub gp_ns: Vec<u64>,
-    /// Most threads run at once, and rows that ran more threads than their cores.
-    pub max_threads: u32,
-    pub oversubscribed: usize,
+    /// The loads that injected allocation failures (their stats count fallbacks on purpose).
+    pub failing_loads: BTreeSet<LoadId>,
 }
-
-/// A load as the rows name it: (boot, load).
-pub type LoadId = (Option<u32>, Option<u32>);
 
 pub struct Dataset {
     pub cells: BTreeMap<CellKey, Summary>,
+    /// Cells all of whose runs were too short for the clock: shown as such, never compared,
+    /// with their median grace periods per operation (a count, not a time, so still shown).
+    pub below_resolution: BTreeMap<CellKey, Option<f64>>,
     pub series: BTreeMap<Series, SeriesInfo>,
-    /// Per series, the loads that injected allocation failures (their stats count fallbacks
-    /// on purpose).
-    pub failing_loads: BTreeMap<Series, BTreeSet<LoadId>>,
 }
 
 impl Dataset {
     pub fn new(rows: &[DataRow]) -> Dataset {
         let mut groups: BTreeMap<CellKey, Vec<&DataRow>> = BTreeMap::new();
         let mut series: BTreeMap<Series, SeriesInfo> = BTreeMap::new();
-        let mut failing_loads: BTreeMap<Series, BTreeSet<LoadId>> = BTreeMap::new();
         for r in rows {
             let s = Series::new(&r.source, &r.flavour);
-            let info = series.entry(s.clone()).or_insert_with(|| SeriesInfo {
-                min_ops: u64::MAX,
-                ..SeriesInfo::default()
-            });
+            let info = series.entry(s.clone()).or_default();
             for (set, v) in [
                 (&mut info.kernels, &r.kernel),
-                (&mut info.rustcs, &r.rustc),
                 (&mut info.cpus, &r.cpu),
                 (&mut info.dates, &r.date),
             ] {
@@ -221,77 +164,37 @@ impl Dataset {
                     set.insert(v.clone());
                 }
             }
-            info.rows += 1;
-            info.min_ops = info.min_ops.min(r.ops);
-            info.max_ops = info.max_ops.max(r.ops);
             info.boots.extend(r.boot);
             info.cores.extend(r.cores);
-            let new_load = info.loads.insert((r.boot, r.load));
-            // Zero means no key to unregister (a kernel without lockdep): nothing measured.
-            if let (true, Some(g)) = (new_load, r.gp_ns.filter(|g| *g > 0)) {
-                info.gp_ns.push(g);
-            }
-            info.max_threads = info.max_threads.max(r.threads);
-            if r.cores.is_some_and(|c| r.threads > c) {
-                info.oversubscribed += 1;
-            }
+            info.loads.insert((r.boot, r.load));
             if r.fail_alloc_every > 0 {
-                failing_loads
-                    .entry(s.clone())
-                    .or_default()
-                    .insert((r.boot, r.load));
+                info.failing_loads.insert((r.boot, r.load));
             }
-            let key = CellKey {
-                series: s,
-                strategy: strategy_rank(&r.strategy),
-                mode: mode_rank(&r.mode),
-                threads: r.threads,
-                sites: r.sites,
-                fail_alloc_every: r.fail_alloc_every,
-            };
+            let mut key = CellKey::new(&s, &r.strategy, &r.mode, r.threads, r.sites);
+            key.fail_alloc_every = r.fail_alloc_every;
             groups.entry(key).or_default().push(r);
         }
-        let cells = groups
-            .into_iter()
-            .map(|(k, rows)| (k, Summary::of(&rows)))
-            .collect();
+        let mut cells = BTreeMap::new();
+        let mut below_resolution = BTreeMap::new();
+        for (k, rows) in groups {
+            match Summary::of(&rows) {
+                Some(s) => drop(cells.insert(k, s)),
+                None => {
+                    let gp = median_of(rows.iter().filter_map(|r| r.gp_per_op).collect());
+                    below_resolution.insert(k, gp);
+                }
+            }
+        }
         Dataset {
             cells,
+            below_resolution,
             series,
-            failing_loads,
         }
     }
 
     /// The cell of one configuration without injected failures.
-    pub fn get(
-        &self,
-        series: &Series,
-        strategy: &str,
-        mode: &str,
-        threads: u32,
-        sites: u64,
-    ) -> Option<&Summary> {
-        self.get_failing(series, strategy, mode, threads, sites, 0)
-    }
-
-    /// The cell of one configuration at an injected failure rate (0: none).
-    pub fn get_failing(
-        &self,
-        series: &Series,
-        strategy: &str,
-        mode: &str,
-        threads: u32,
-        sites: u64,
-        fail_alloc_every: u64,
-    ) -> Option<&Summary> {
-        self.cells.get(&CellKey {
-            series: series.clone(),
-            strategy: strategy_rank(strategy),
-            mode: mode_rank(mode),
-            threads,
-            sites,
-            fail_alloc_every,
-        })
+    pub fn get(&self, s: &Series, strategy: &str, mode: &str, t: u32, n: u64) -> Option<&Summary> {
+        self.cells.get(&CellKey::new(s, strategy, mode, t, n))
     }
 
     /// All cells of one series and mode without injected failures.
@@ -305,79 +208,8 @@ impl Dataset {
         })
     }
 
-    /// Cells measured with injected allocation failures, in one series.
-    pub fn failing_cells<'a>(
-        &'a self,
-        series: &'a Series,
-    ) -> impl Iterator<Item = (&'a CellKey, &'a Summary)> + 'a {
-        self.cells
-            .iter()
-            .filter(move |(k, _)| &k.series == series && k.fail_alloc_every > 0)
-    }
-
-    /// The series of a source and flavour, if the data has it.
-    pub fn find(&self, source: &str, flavour: &str) -> Option<&Series> {
-        self.series
-            .keys()
-            .find(|s| s.source == source && s.flavour == flavour)
-    }
-
     pub fn has(&self, series: &Series, strategy: &str, mode: &str) -> bool {
         self.cells_of(series, mode)
             .any(|(k, _)| k.strategy.1 == strategy)
-    }
-
-    pub fn has_strategy(&self, series: &Series, strategy: &str) -> bool {
-        self.cells
-            .keys()
-            .any(|k| &k.series == series && k.strategy.1 == strategy)
-    }
-
-    /// Strategies present in a series and mode, in display order.
-    pub fn strategies(&self, series: &Series, mode: &str) -> Vec<String> {
-        let set: BTreeSet<(usize, String)> = self
-            .cells_of(series, mode)
-            .map(|(k, _)| k.strategy.clone())
-            .collect();
-        set.into_iter().map(|s| s.1).collect()
-    }
-
-    /// Sorted distinct (threads, sites) pairs where every given strategy has a cell.
-    pub fn common_points(
-        &self,
-        series: &Series,
-        mode: &str,
-        strategies: &[&str],
-    ) -> Vec<(u32, u64)> {
-        let mut pts: BTreeSet<(u32, u64)> = self
-            .cells_of(series, mode)
-            .map(|(k, _)| (k.threads, k.sites))
-            .collect();
-        pts.retain(|(t, n)| {
-            strategies
-                .iter()
-                .all(|s| self.get(series, s, mode, *t, *n).is_some())
-        });
-        pts.into_iter().collect()
-    }
-
-    /// The headline point for a comparison: fewest threads, then most sites.
-    pub fn headline_point(
-        &self,
-        series: &Series,
-        mode: &str,
-        strategies: &[&str],
-    ) -> Option<(u32, u64)> {
-        let pts = self.common_points(series, mode, strategies);
-        let t = pts.iter().map(|p| p.0).min()?;
-        pts.into_iter().filter(|p| p.0 == t).max_by_key(|p| p.1)
-    }
-
-    pub fn guest_series(&self) -> impl Iterator<Item = &Series> {
-        self.series.keys().filter(|s| !s.is_host())
-    }
-
-    pub fn host_series(&self) -> impl Iterator<Item = &Series> {
-        self.series.keys().filter(|s| s.is_host())
     }
 }

@@ -3,12 +3,13 @@
 //! Library so the integration tests can call the same code the binary runs.
 
 pub mod aggregate;
+pub mod decided;
 pub mod fsutil;
 pub mod logparse;
 pub mod merge;
+pub mod page;
 pub mod plots;
 pub mod render;
-pub mod report;
 pub mod source;
-pub mod svgtext;
+pub mod tables;
 pub mod tidy;

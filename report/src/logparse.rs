@@ -14,13 +14,13 @@
 //! else from its `start` line, else from the guest script's `insmod ... fail_alloc_every=N`
 //! line before it, else it is zero. The guest script's `calibration` lines (the kernel's
 //! refscale, run in the same boot) become calibration rows, the grace period the module
-//! measured at load (`estimate kind=plan ... gp_ns=N`) goes with every row of that load,, and an `End of test: FAILURE`
+//! measured at load (`estimate kind=plan ... gp_ns=N`) goes with every row of that load, and an `End of test: FAILURE`
 //! line fails the parse, as does a result line saying lockdep went off (`lockdep=0`) on a
 //! lockdep kernel.
 
 use std::collections::{BTreeMap, HashSet};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 
 use crate::tidy::{CalibrationRow, DataRow, StatsRow};
 
@@ -30,16 +30,6 @@ pub const SOURCES: [&str; 4] = ["guest-uml", "guest-icount", "guest-tcg", "guest
 pub const GUEST_PREFIX: &str = "lockclass-guest: ";
 /// Kernel flavours: `uml` is the User-Mode Linux build, lockdep on like `lockdep`.
 pub const FLAVOURS: [&str; 3] = ["lockdep", "plain", "uml"];
-
-/// The flavour written to the CSV: what matters to the data is lockdep on or off, and the
-/// source already says which kernel ran, so `uml` is recorded as `lockdep`.
-pub fn recorded_flavour(flavour: &str) -> &str {
-    if flavour == "uml" {
-        "lockdep"
-    } else {
-        flavour
-    }
-}
 
 /// The run's context, given on the command line because the guest log does not know it.
 #[derive(Clone, Debug)]
@@ -55,6 +45,15 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// The flavour written to the CSV: what matters to the data is lockdep on or off, and the
+    /// source already says which kernel ran, so `uml` is recorded as `lockdep`.
+    fn recorded_flavour(&self) -> String {
+        match self.flavour.as_str() {
+            "uml" => "lockdep".into(),
+            f => f.into(),
+        }
+    }
+
     pub fn validate(&self) -> Result<()> {
         if !SOURCES.contains(&self.source.as_str()) {
             bail!(
@@ -90,17 +89,12 @@ impl Meta {
 }
 
 fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) {
-        return false;
-    }
-    if !digits(5..7) || !digits(8..10) {
-        return false;
-    }
-    let month: u32 = s[5..7].parse().unwrap_or(0);
-    let day: u32 = s[8..10].parse().unwrap_or(0);
-    (1..=12).contains(&month) && (1..=31).contains(&day)
+    let p: Vec<&str> = s.split('-').collect();
+    let part = |i: usize, len: usize, max: u32| {
+        let ok = p[i].len() == len && p[i].bytes().all(|c| c.is_ascii_digit());
+        ok && (1..=max).contains(&p[i].parse().unwrap_or(0))
+    };
+    p.len() == 3 && part(0, 4, 9999) && part(1, 2, 12) && part(2, 2, 31)
 }
 
 #[derive(Debug, Default)]
@@ -156,23 +150,26 @@ impl<'a> Record<'a> {
 
     fn name(&self, key: &str) -> Result<String> {
         let v = self.get(key)?;
-        let ok = v
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-');
-        if !ok {
-            bail!("line {}: `{key}={v}` is not a plain name", self.line_no);
-        }
+        let plain = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        let line = self.line_no;
+        ensure!(
+            v.bytes().all(plain),
+            "line {line}: `{key}={v}` is not a plain name"
+        );
         Ok(v.to_string())
     }
 
     fn uint(&self, key: &str) -> Result<u64> {
-        let v = self.get(key)?;
-        v.parse().map_err(|_| {
-            anyhow::anyhow!(
-                "line {}: `{key}={v}` is not an unsigned integer",
-                self.line_no
-            )
-        })
+        let (v, line) = (self.get(key)?, self.line_no);
+        (v.parse()).with_context(|| format!("line {line}: `{key}={v}` is not an unsigned integer"))
+    }
+
+    /// An optional field: `None` when the key is absent, else what `f` reads.
+    fn opt<T>(&self, key: &str, f: fn(&Self, &str) -> Result<T>) -> Result<Option<T>> {
+        self.fields
+            .contains_key(key)
+            .then(|| f(self, key))
+            .transpose()
     }
 
     fn float(&self, key: &str) -> Result<f64> {
@@ -192,18 +189,6 @@ fn insmod_fail_rate(line: &str) -> Option<u64> {
     line.split_whitespace()
         .find_map(|w| w.strip_prefix("fail_alloc_every="))
         .and_then(|v| v.parse().ok())
-}
-
-/// A guest script line `calibration type=T run=R ns_per_op=F` as a calibration row.
-fn calibration_row(line_no: usize, body: &str, meta: &Meta) -> Result<CalibrationRow> {
-    let rec = Record::parse(line_no, body, true)?;
-    Ok(CalibrationRow {
-        source: meta.source.clone(),
-        boot: meta.boot,
-        kind: rec.name("type")?,
-        run: rec.uint("run")?,
-        ns_per_op: rec.float("ns_per_op")?,
-    })
 }
 
 /// State of the module load being read.
@@ -238,7 +223,15 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
             if body.starts_with("insmod ") && body.contains("lockclass_bench") {
                 load.insmod_fail_rate = Some(insmod_fail_rate(body).unwrap_or(0));
             } else if body.starts_with("calibration ") {
-                out.calibration.push(calibration_row(line_no, body, meta)?);
+                // `calibration type=T run=R ns_per_op=F`: refscale in the same boot.
+                let rec = Record::parse(line_no, body, true)?;
+                out.calibration.push(CalibrationRow {
+                    source: meta.source.clone(),
+                    boot: meta.boot,
+                    kind: rec.name("type")?,
+                    run: rec.uint("run")?,
+                    ns_per_op: rec.float("ns_per_op")?,
+                });
             }
             continue;
         }
@@ -274,15 +267,12 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                     }
                 }
                 load.number += 1;
-                load.fail_alloc_every = match rec.fields.get("fail_alloc_every") {
-                    Some(_) => rec.uint("fail_alloc_every")?,
-                    None => load.insmod_fail_rate.take().unwrap_or(0),
-                };
+                let insmod = load.insmod_fail_rate.take().unwrap_or(0);
+                load.fail_alloc_every =
+                    rec.opt("fail_alloc_every", Record::uint)?.unwrap_or(insmod);
                 load.gp_ns = load.pending_gp_ns.take();
-                load.cpus = match rec.fields.get("cpus") {
-                    Some(_) => u32::try_from(rec.uint("cpus")?).ok().filter(|c| *c > 0),
-                    None => None,
-                };
+                let cpus = rec.opt("cpus", Record::uint)?;
+                load.cpus = cpus.and_then(|c| u32::try_from(c).ok()).filter(|c| *c > 0);
                 open_start = Some(line_no);
             }
             "result" => {
@@ -292,13 +282,10 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                 if meta.flavour != "plain" && rec.fields.get("lockdep") == Some(&"0") {
                     bail!("line {line_no}: lockdep was off during this run (`lockdep=0` on a result line of a lockdep kernel): the log does not measure lockdep");
                 }
-                let fail_alloc_every = match rec.fields.get("fail_alloc_every") {
-                    Some(_) => rec.uint("fail_alloc_every")?,
-                    None => load.fail_alloc_every,
-                };
+                let fail_alloc_every = rec.opt("fail_alloc_every", Record::uint)?;
                 let row = DataRow {
                     kernel: meta.kernel.clone(),
-                    flavour: recorded_flavour(&meta.flavour).to_string(),
+                    flavour: meta.recorded_flavour(),
                     rustc: meta.rustc.clone(),
                     cpu: meta.cpu.clone(),
                     date: meta.date.clone(),
@@ -307,17 +294,11 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
                     ns_per_op: rec.float("ns_per_op")?,
                     boot: Some(meta.boot),
                     load: Some(load.number.max(1)),
-                    fail_alloc_every,
+                    fail_alloc_every: fail_alloc_every.unwrap_or(load.fail_alloc_every),
                     cores: load.cpus,
                     gp_ns: load.gp_ns,
-                    short_batch: match rec.fields.get("short_batch") {
-                        Some(_) => rec.uint("short_batch")? > 0,
-                        None => false,
-                    },
-                    gp_per_op: match rec.fields.get("gp_per_op") {
-                        Some(_) => Some(rec.float("gp_per_op")?),
-                        None => None,
-                    },
+                    short_batch: rec.opt("short_batch", Record::uint)?.unwrap_or(0) > 0,
+                    gp_per_op: rec.opt("gp_per_op", Record::float)?,
                     ..DataRow::basic(
                         &meta.source,
                         &rec.name("strategy")?,
@@ -348,7 +329,7 @@ pub fn parse_log(text: &str, meta: &Meta) -> Result<ParsedLog> {
             }
             "stats" => out.stats.push(StatsRow {
                 source: meta.source.clone(),
-                flavour: recorded_flavour(&meta.flavour).to_string(),
+                flavour: meta.recorded_flavour(),
                 strategy: rec.name("strategy")?,
                 table_bytes: rec.uint("table_bytes")?,
                 buckets: rec.uint("buckets")?,

@@ -29,42 +29,44 @@ usage:
         [--memory results/host/memory.csv] [--precision results/precision.csv]
         [--calibration results/calibration.csv] [--runs results/runs.csv]
         [--keycost results/keycost.csv] [--scaling results/host/scaling.csv] [--font FILE.ttf]
+        [--stale SOURCE=REASON]...
       Writes OUT/REPORT.md, OUT/detail/*.md and OUT/plots/*.svg (and *.png when the font
-      loads). Optional inputs are shown when given and said to be missing when not.";
+      loads). --stale (repeatable) says SOURCE's rows are from an earlier run, and why: the
+      page says so before the verdicts and tags every figure from it.";
 
-/// `--key value` options plus positional arguments; every option takes exactly one value.
+/// `--key value` (or `--key=value`) options out of `known` (space-separated) plus positional
+/// arguments; every option takes one value, and only `--stale` may be given more than once.
+#[derive(Default)]
 struct Args {
     opts: BTreeMap<String, String>,
+    stale: Vec<String>,
     positional: Vec<String>,
 }
 
 impl Args {
-    fn parse(raw: &[String], known: &[&str]) -> Result<Args> {
-        let mut opts = BTreeMap::new();
-        let mut positional = Vec::new();
+    fn parse(raw: &[String], known: &str) -> Result<Args> {
+        let mut a = Args::default();
         let mut it = raw.iter();
-        while let Some(a) = it.next() {
-            if let Some(name) = a.strip_prefix("--") {
-                let (name, value) = match name.split_once('=') {
-                    Some((n, v)) => (n.to_string(), v.to_string()),
-                    None => (
-                        name.to_string(),
-                        it.next()
-                            .with_context(|| format!("--{name} needs a value"))?
-                            .clone(),
-                    ),
-                };
-                if !known.contains(&name.as_str()) {
-                    bail!("unknown option --{name}");
-                }
-                if opts.insert(name.clone(), value).is_some() {
-                    bail!("--{name} given twice");
-                }
-            } else {
-                positional.push(a.clone());
+        while let Some(arg) = it.next() {
+            let Some(name) = arg.strip_prefix("--") else {
+                a.positional.push(arg.clone());
+                continue;
+            };
+            let (name, value) = match name.split_once('=') {
+                Some((n, v)) => (n.to_string(), v.to_string()),
+                None => (name.to_string(), it.next().cloned().unwrap_or_default()),
+            };
+            if !known.split_whitespace().any(|k| k == name) {
+                bail!("unknown option --{name}");
+            } else if value.is_empty() {
+                bail!("--{name} needs a value");
+            } else if name == "stale" {
+                a.stale.push(value);
+            } else if a.opts.insert(name.clone(), value).is_some() {
+                bail!("--{name} given twice");
             }
         }
-        Ok(Args { opts, positional })
+        Ok(a)
     }
 
     fn req(&self, name: &str) -> Result<String> {
@@ -82,18 +84,7 @@ impl Args {
 fn cmd_parse(raw: &[String]) -> Result<()> {
     let a = Args::parse(
         raw,
-        &[
-            "source",
-            "kernel",
-            "flavour",
-            "rustc",
-            "cpu",
-            "date",
-            "boot",
-            "out",
-            "stats-out",
-            "calibration-out",
-        ],
+        "source kernel flavour rustc cpu date boot out stats-out calibration-out",
     )?;
     let [log] = a.positional.as_slice() else {
         bail!("parse takes exactly one LOG file");
@@ -105,12 +96,8 @@ fn cmd_parse(raw: &[String]) -> Result<()> {
         rustc: a.req("rustc")?,
         cpu: a.req("cpu")?,
         date: a.req("date")?,
-        boot: match a.opts.get("boot") {
-            Some(b) => b
-                .parse()
-                .with_context(|| format!("--boot `{b}` is not a number"))?,
-            None => 1,
-        },
+        boot: (a.opts.get("boot").map_or(Ok(1), |b| b.parse()))
+            .context("--boot is not a number")?,
     };
     meta.validate()?;
     let bytes = std::fs::read(log).with_context(|| format!("cannot read {log}"))?;
@@ -122,50 +109,37 @@ fn cmd_parse(raw: &[String]) -> Result<()> {
     }
 
     let out = a.path("out");
-    let stats_out = a.path("stats-out").or_else(|| {
-        out.as_ref()
-            .map(|o| o.with_file_name(format!("{}.stats.csv", stem(o))))
-    });
+    let stats_out =
+        (a.path("stats-out")).or_else(|| Some(out.as_ref()?.with_extension("stats.csv")));
     let calibration_out = a.path("calibration-out").or_else(|| {
-        out.as_ref()
-            .filter(|_| !parsed.calibration.is_empty())
-            .map(|o| o.with_file_name(format!("{}.calibration.csv", stem(o))))
+        let o = out.as_ref().filter(|_| !parsed.calibration.is_empty());
+        Some(o?.with_extension("calibration.csv"))
     });
     match &out {
-        Some(o) => write_atomic(o, |w| tidy::write_data(w, &parsed.results))?,
-        None => tidy::write_data(std::io::stdout().lock(), &parsed.results)?,
+        Some(o) => write_atomic(o, |w| tidy::write(w, &parsed.results))?,
+        None => tidy::write(std::io::stdout().lock(), &parsed.results)?,
     }
     if let Some(s) = &stats_out {
-        write_atomic(s, |w| tidy::write_stats(w, &parsed.stats))?;
+        write_atomic(s, |w| tidy::write(w, &parsed.stats))?;
     }
     if let Some(c) = &calibration_out {
-        write_atomic(c, |w| tidy::write_calibration(w, &parsed.calibration))?;
+        write_atomic(c, |w| tidy::write(w, &parsed.calibration))?;
     }
+    let to = |p: Option<PathBuf>| p.map_or(String::new(), |p| format!(" -> {}", p.display()));
     eprintln!(
         "{log}: {} result rows{}, {} stats rows{}, {} calibration rows{}",
         parsed.results.len(),
-        out.map(|o| format!(" -> {}", o.display()))
-            .unwrap_or_default(),
+        to(out),
         parsed.stats.len(),
-        stats_out
-            .map(|s| format!(" -> {}", s.display()))
-            .unwrap_or_else(|| " (not written: no --out or --stats-out)".into()),
+        to(stats_out),
         parsed.calibration.len(),
-        calibration_out
-            .map(|c| format!(" -> {}", c.display()))
-            .unwrap_or_default(),
+        to(calibration_out),
     );
     Ok(())
 }
 
-fn stem(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "data".into())
-}
-
 fn cmd_merge(raw: &[String]) -> Result<()> {
-    let a = Args::parse(raw, &[])?;
+    let a = Args::parse(raw, "")?;
     let [out, inputs @ ..] = a.positional.as_slice() else {
         bail!("merge needs OUT.csv and at least one IN.csv");
     };
@@ -174,7 +148,7 @@ fn cmd_merge(raw: &[String]) -> Result<()> {
     eprintln!(
         "merged {} {} CSV(s), {n} rows -> {out}",
         inputs.len(),
-        schema.name()
+        schema.name
     );
     Ok(())
 }
@@ -182,18 +156,7 @@ fn cmd_merge(raw: &[String]) -> Result<()> {
 fn cmd_render(raw: &[String]) -> Result<()> {
     let a = Args::parse(
         raw,
-        &[
-            "data",
-            "stats",
-            "memory",
-            "precision",
-            "calibration",
-            "runs",
-            "keycost",
-            "scaling",
-            "out",
-            "font",
-        ],
+        "data stats memory precision calibration runs keycost scaling out font stale",
     )?;
     if !a.positional.is_empty() {
         bail!("render takes no positional arguments");
@@ -207,6 +170,12 @@ fn cmd_render(raw: &[String]) -> Result<()> {
         runs: a.path("runs"),
         keycost: a.path("keycost"),
         scaling: a.path("scaling"),
+        stale: (a.stale.iter())
+            .map(|v| match v.split_once('=') {
+                Some((s, r)) if !s.is_empty() && !r.is_empty() => Ok((s.into(), r.into())),
+                _ => bail!("--stale `{v}` is not SOURCE=REASON"),
+            })
+            .collect::<Result<_>>()?,
         out: PathBuf::from(a.req("out")?),
         font: a
             .path("font")
@@ -217,11 +186,10 @@ fn cmd_render(raw: &[String]) -> Result<()> {
         eprintln!("warning: {w}");
     }
     eprintln!(
-        "wrote {}, {} detail files and {} plot files under {}",
+        "wrote {} and {} files under {}",
         r.report.display(),
-        r.detail_files.len(),
-        r.plot_files.len(),
-        args.out.join("plots").display()
+        r.files.len(),
+        args.out.display()
     );
     Ok(())
 }

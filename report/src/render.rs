@@ -1,5 +1,5 @@
-//! `render`: CSVs -> plots + REPORT.md + detail/*.md, staged in a private directory and renamed into place
-//! at the end, so a failure never replaces a good report with a partial one.
+//! `render`: CSVs -> plots + REPORT.md + detail/*.md, staged in a private directory and
+//! renamed into place at the end, so a failure never replaces a good report with a partial one.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -7,12 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::aggregate::Dataset;
-use crate::plots;
-use crate::report::{render_markdown, Extras, PlotEntry};
-use crate::tidy;
-use crate::tidy::{
-    CalibrationRow, KeycostRow, MemoryRow, PrecisionRow, RunRow, ScalingRow, StatsRow,
-};
+use crate::page::{self, Inputs};
+use crate::plots::{self, Figure};
+use crate::tidy::{self, DataRow, Row};
+use minijinja::Value;
 
 pub struct RenderArgs {
     pub data: PathBuf,
@@ -22,8 +20,9 @@ pub struct RenderArgs {
     pub calibration: Option<PathBuf>,
     pub runs: Option<PathBuf>,
     pub keycost: Option<PathBuf>,
-    /// host-bench's paired all-core / one-thread ratios.
     pub scaling: Option<PathBuf>,
+    /// `--stale SOURCE=REASON`, repeatable: that source's rows are from an earlier run.
+    pub stale: Vec<(String, String)>,
     pub out: PathBuf,
     pub font: PathBuf,
 }
@@ -31,162 +30,114 @@ pub struct RenderArgs {
 /// What was written, for the command's summary line.
 pub struct Rendered {
     pub report: PathBuf,
-    pub plot_files: Vec<PathBuf>,
-    pub detail_files: Vec<PathBuf>,
+    pub files: Vec<PathBuf>,
     pub font_warning: Option<String>,
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map_or_else(
-        || p.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    p.file_name()
+        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
+}
+
+fn read_opt<T: Row>(path: &Option<PathBuf>, files: &mut Vec<String>) -> Result<Vec<T>> {
+    let Some(p) = path else { return Ok(Vec::new()) };
+    files.push(format!("`{}`", file_name(p)));
+    tidy::read(p)
 }
 
 pub fn render(args: &RenderArgs) -> Result<Rendered> {
     // Read and validate every input before touching the output directory.
-    let rows = tidy::read_data(&args.data)?;
+    let rows: Vec<DataRow> = tidy::read(&args.data)?;
     if rows.is_empty() {
         bail!("{} has a header but no data rows", args.data.display());
     }
-    let stats = read_opt(args.stats.as_deref(), tidy::read_stats)?;
+    let mut files = vec![format!("`{}`", file_name(&args.data))];
     let inputs = Inputs {
-        stats,
-        memory: read_opt(args.memory.as_deref(), tidy::read_memory)?,
-        precision: read_opt(args.precision.as_deref(), tidy::read_precision)?,
-        calibration: read_opt(args.calibration.as_deref(), tidy::read_calibration)?,
-        runs: read_opt(args.runs.as_deref(), tidy::read_runs)?,
-        keycost: read_opt(args.keycost.as_deref(), tidy::read_keycost)?,
-        scaling: read_opt(args.scaling.as_deref(), tidy::read_scaling)?,
+        memory: read_opt(&args.memory, &mut files)?,
+        stats: read_opt(&args.stats, &mut files)?,
+        precision: read_opt(&args.precision, &mut files)?,
+        calibration: read_opt(&args.calibration, &mut files)?,
+        runs: read_opt(&args.runs, &mut files)?,
+        keycost: read_opt(&args.keycost, &mut files)?,
+        scaling: read_opt(&args.scaling, &mut files)?,
+        stale: args.stale.clone(),
+        files,
     };
     let ds = Dataset::new(&rows);
-
+    // Without a font no plot is drawn, and REPORT.md says so where the plots would be.
     let font_warning = plots::load_font(&args.font).err().map(|e| {
-        format!(
-            "PNG plots were not drawn: no font ({e:#}); install fonts-dejavu-core or pass --font"
-        )
+        format!("plots were not drawn: no font ({e:#}); install fonts-dejavu-core or pass --font")
     });
-
     fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let stage = args.out.join(format!(".render-tmp-{}", std::process::id()));
     let _ = fs::remove_dir_all(&stage);
-    let result = build(&ds, args, &stage, &inputs, font_warning.as_deref())
-        .and_then(|staged| publish(&stage, &args.out, &staged));
+    let figures = match font_warning {
+        None => plots::figures(&ds),
+        Some(_) => Vec::new(),
+    };
+    let ctx = |plots: &[(String, String)]| {
+        page::context(
+            &ds,
+            &inputs,
+            plots,
+            font_warning.as_deref().unwrap_or_default(),
+        )
+    };
+    let result = build(figures, &stage, ctx).and_then(|staged| publish(&stage, &args.out, &staged));
     let _ = fs::remove_dir_all(&stage);
-    let (report, files) = result?;
-    let (detail_files, plot_files) = files
-        .into_iter()
-        .partition(|p| p.parent().is_some_and(|d| d.ends_with("detail")));
+    let files = result?;
     Ok(Rendered {
-        report,
-        plot_files,
-        detail_files,
+        report: args.out.join("REPORT.md"),
+        files,
         font_warning,
     })
 }
 
-type Named<T> = Option<(String, Vec<T>)>;
-
-/// The optional inputs, each with its file name.
-struct Inputs {
-    stats: Named<StatsRow>,
-    memory: Named<MemoryRow>,
-    precision: Named<PrecisionRow>,
-    calibration: Named<CalibrationRow>,
-    runs: Named<RunRow>,
-    keycost: Named<KeycostRow>,
-    scaling: Named<ScalingRow>,
-}
-
-fn read_opt<T>(path: Option<&Path>, read: fn(&Path) -> Result<Vec<T>>) -> Result<Named<T>> {
-    path.map(|p| read(p).map(|r| (file_name(p), r))).transpose()
-}
-
-fn named<T>(n: &Named<T>) -> Option<(String, &[T])> {
-    n.as_ref()
-        .map(|(name, rows)| (name.clone(), rows.as_slice()))
-}
-
 /// Draws everything into `stage`; returns the staged file names relative to it.
 fn build(
-    ds: &Dataset,
-    args: &RenderArgs,
+    figures: Vec<Figure>,
     stage: &Path,
-    inputs: &Inputs,
-    font_warning: Option<&str>,
+    ctx: impl Fn(&[(String, String)]) -> Value,
 ) -> Result<Vec<String>> {
     for dir in ["plots", "detail"] {
-        let d = stage.join(dir);
-        fs::create_dir_all(&d).with_context(|| format!("cannot create {}", d.display()))?;
+        fs::create_dir_all(stage.join(dir))?;
     }
-    let mut entries = Vec::new();
-    let mut staged = Vec::new();
-    for fig in plots::figures(ds) {
-        let mut files = Vec::new();
-        let svg = format!("plots/{}.svg", fig.stem);
+    let (mut staged, mut entries) = (Vec::new(), Vec::new());
+    for fig in figures {
+        let (svg, png) = (
+            format!("plots/{}.svg", fig.stem),
+            format!("plots/{}.png", fig.stem),
+        );
         plots::write_svg(&fig, &stage.join(&svg))?;
-        files.push(svg);
-        if font_warning.is_none() {
-            let png = format!("plots/{}.png", fig.stem);
-            plots::write_png(&fig, &stage.join(&png))?;
-            files.push(png);
-        }
-        staged.extend(files.iter().cloned());
-        entries.push(PlotEntry {
-            stem: fig.stem.clone(),
-            title: fig.title.clone(),
-            files,
-        });
+        plots::write_png(&fig, &stage.join(&png))?;
+        staged.extend([svg, png]);
+        entries.push((fig.stem, fig.title));
     }
-    let extras = Extras {
-        data_name: file_name(&args.data),
-        stats: named(&inputs.stats),
-        memory: named(&inputs.memory),
-        precision: named(&inputs.precision),
-        calibration: named(&inputs.calibration),
-        runs: named(&inputs.runs),
-        keycost: named(&inputs.keycost),
-        scaling: named(&inputs.scaling),
-        plots: &entries,
-        // The report names the font but not the OS error text: it is about the data.
-        plot_note: font_warning.map(|_| {
-            format!(
-                "PNG plots were not drawn because the font `{}` could not be loaded. Only SVG files were written.",
-                args.font.display()
-            )
-        }),
-    };
-    let rendered = render_markdown(ds, &extras);
-    for (name, text) in &rendered.details {
-        let rel = format!("detail/{name}");
-        fs::write(stage.join(&rel), text)
-            .with_context(|| format!("cannot write the staged {rel}"))?;
-        staged.push(rel);
+    let ctx = ctx(&entries);
+    // REPORT.md goes last so that it only ever links files that are already in place.
+    let pages = [
+        ("detail/figures.md", "figures.md"),
+        ("detail/README.md", "readme.md"),
+        ("REPORT.md", "report.md"),
+    ];
+    for (name, template) in pages {
+        fs::write(stage.join(name), page::render(template, &ctx)?)?;
+        staged.push(name.into());
     }
-    fs::write(stage.join("REPORT.md"), rendered.report)
-        .context("cannot write the staged REPORT.md")?;
-    // REPORT.md goes last so that it only ever links plots that are already in place.
-    staged.push("REPORT.md".into());
     Ok(staged)
 }
 
-fn publish(stage: &Path, out: &Path, staged: &[String]) -> Result<(PathBuf, Vec<PathBuf>)> {
+fn publish(stage: &Path, out: &Path, staged: &[String]) -> Result<Vec<PathBuf>> {
     for dir in ["plots", "detail"] {
-        fs::create_dir_all(out.join(dir))
-            .with_context(|| format!("cannot create {}", out.join(dir).display()))?;
+        fs::create_dir_all(out.join(dir))?;
     }
-    let mut plot_files = Vec::new();
-    let mut report = PathBuf::new();
+    let mut moved = Vec::new();
     for rel in staged {
         let to = out.join(rel);
         fs::rename(stage.join(rel), &to)
             .with_context(|| format!("cannot move the new {rel} into {}", out.display()))?;
-        if rel == "REPORT.md" {
-            report = to;
-        } else {
-            plot_files.push(to);
-        }
+        moved.push(to);
     }
-    Ok((report, plot_files))
+    Ok(moved)
 }

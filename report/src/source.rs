@@ -1,7 +1,6 @@
-//! Where figures come from: each series (source x kernel flavour) with the label every figure
-//! carries, and the facts about its kernel that a reader needs to weigh its figures.
+//! Where figures come from: each series (source x kernel flavour) and the label it carries.
 
-/// Canonical order of sources; the headline source first.
+/// Canonical order of sources; the headline (real-CPU) source first.
 const SOURCE_ORDER: [&str; 5] = [
     "guest-uml",
     "guest-icount",
@@ -9,13 +8,6 @@ const SOURCE_ORDER: [&str; 5] = [
     "guest-kvm",
     "host",
 ];
-
-/// The source whose figures answer the questions wherever one CPU suffices.
-pub const HEADLINE_SOURCE: &str = "guest-uml";
-/// The instruction-exact emulated source, used when the real-CPU one is missing.
-pub const EXACT_SOURCE: &str = "guest-icount";
-/// The multi-CPU source for concurrent creators.
-pub const MULTI_CPU_SOURCE: &str = "guest-tcg";
 
 /// One measured configuration: which machine/emulation and which kernel flavour.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -33,91 +25,29 @@ impl Series {
         }
     }
 
-    fn sort_key(&self) -> ((usize, String), String) {
-        let i = SOURCE_ORDER
-            .iter()
-            .position(|o| *o == self.source)
-            .unwrap_or(SOURCE_ORDER.len());
-        ((i, self.source.clone()), self.flavour.clone())
-    }
-
     pub fn is_host(&self) -> bool {
         self.source == "host"
     }
 
-    /// Real clock on the real CPU: the only source whose nanoseconds are hardware time in
-    /// a kernel.
-    pub fn is_real_cpu_kernel(&self) -> bool {
-        self.source == HEADLINE_SOURCE
-    }
-
-    /// What produced the numbers, as every table and sentence names it.
-    pub fn kind(&self) -> &'static str {
-        match self.source.as_str() {
-            "guest-uml" => "real CPU in a kernel (User-Mode Linux, 1 CPU)",
-            "guest-icount" => "emulated, instruction-exact (QEMU TCG icount)",
-            "guest-tcg" => "emulated (QEMU TCG)",
-            "guest-kvm" => "virtualised guest (QEMU KVM)",
-            "host" => "user space (no kernel)",
-            _ => "unknown source",
-        }
-    }
-
-    /// Short tag put after each figure in the answers; the first paragraph spells them out.
-    pub fn tag(&self) -> String {
-        let base = match self.source.as_str() {
-            "guest-uml" => "real CPU, UML",
-            "guest-icount" => "emulated, icount",
-            "guest-tcg" | "guest-qemu-tcg" => "emulated, TCG",
-            "guest-kvm" => "KVM",
-            "host" => "user space",
-            other => other,
-        };
-        if self.flavour == "plain" {
-            format!("{base}, no lockdep")
-        } else {
-            base.to_string()
-        }
-    }
-
-    /// The preemption model the source's kernel config sets (kernel/config/), used when
-    /// runs.csv does not say.
-    pub fn default_preempt(&self) -> &'static str {
-        match self.source.as_str() {
-            "guest-uml" => "PREEMPT_VOLUNTARY",
-            "guest-icount" | "guest-tcg" | "guest-kvm" => "PREEMPT",
-            _ => "",
-        }
-    }
-
-    /// What the kernel's SMP and RCU flavour make of a grace period.
-    pub fn rcu_note(&self) -> &'static str {
-        match self.source.as_str() {
-            "guest-uml" => "no SMP, so Tiny RCU: a grace period is nearly free",
-            "guest-icount" | "guest-tcg" | "guest-kvm" => {
-                "SMP, tree RCU: a grace period waits for every CPU"
-            }
-            "host" => "no kernel: user space under the host's scheduler",
-            _ => "unknown",
-        }
-    }
-
-    /// Short id used in file names and table headings, e.g. `guest-icount-lockdep`.
+    /// Short id used in file names and tables, e.g. `guest-icount-lockdep`.
     pub fn id(&self) -> String {
-        if self.flavour.is_empty() {
-            self.source.clone()
-        } else {
-            format!("{}-{}", self.source, self.flavour)
+        match self.flavour.as_str() {
+            "" => self.source.clone(),
+            f => format!("{}-{f}", self.source),
         }
     }
 
-    /// Full label, e.g. `guest-icount, lockdep kernel (emulated, instruction-exact ...)`.
+    /// Plot titles: the id and what produced the numbers.
     pub fn label(&self) -> String {
-        if self.flavour.is_empty() || self.is_host() {
-            format!("{} ({})", self.source, self.kind())
-        } else {
-            format!("{}, {} kernel ({})", self.source, self.flavour, self.kind())
-        }
+        let kind = match self.source.as_str() {
+            "guest-uml" => "real CPU in a kernel, User-Mode Linux",
+            "guest-icount" => "emulated, instruction-exact, QEMU TCG icount",
+            "guest-tcg" => "emulated, QEMU TCG",
+            "guest-kvm" => "virtualised, QEMU KVM",
+            "host" => "user space, no kernel",
+            _ => "unknown source",
+        };
+        format!("{} ({kind})", self.id())
     }
 }
 
@@ -129,6 +59,14 @@ impl PartialOrd for Series {
 
 impl Ord for Series {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.sort_key().cmp(&other.sort_key())
+        let key = |s: &Series| {
+            let i = SOURCE_ORDER.iter().position(|o| *o == s.source);
+            (
+                i.unwrap_or(SOURCE_ORDER.len()),
+                s.source.clone(),
+                s.flavour.clone(),
+            )
+        };
+        key(self).cmp(&key(other))
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use common::{fixture, run, stderr, temp_dir, META};
 use lockclass_report::logparse::{parse_log, Meta};
-use lockclass_report::tidy::{self, DATA_HEADER, STATS_HEADER};
+use lockclass_report::tidy::{self, header, DataRow, StatsRow};
 
 const STRATEGIES: [&str; 8] = [
     "mutex", "spinlock", "rcu", "location", "macro", "dynamic", "cached", "noop",
@@ -134,11 +134,11 @@ fn first_result_line_is_copied_exactly() {
 fn csv_round_trip_is_lossless_and_stable() {
     let parsed = parse_log(&log(), &meta()).unwrap();
     let mut first = Vec::new();
-    tidy::write_data(&mut first, &parsed.results).unwrap();
-    let back = tidy::read_data_from(first.as_slice()).unwrap();
+    tidy::write(&mut first, &parsed.results).unwrap();
+    let back = tidy::read_from::<tidy::DataRow>(first.as_slice()).unwrap();
     assert_eq!(back, parsed.results);
     let mut second = Vec::new();
-    tidy::write_data(&mut second, &back).unwrap();
+    tidy::write(&mut second, &back).unwrap();
     assert_eq!(first, second);
     // Every ns_per_op of the log appears verbatim in the CSV.
     let csv = String::from_utf8(first).unwrap();
@@ -169,11 +169,14 @@ fn binary_writes_data_and_stats_csv() {
     let o = run(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     let data = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(data.lines().next().unwrap(), DATA_HEADER.join(","));
-    let rows = tidy::read_data(&out).unwrap();
+    assert_eq!(data.lines().next().unwrap(), header::<DataRow>().join(","));
+    let rows = tidy::read::<tidy::DataRow>(&out).unwrap();
     assert_eq!(rows, parse_log(&common_log(), &meta()).unwrap().results);
     let stats = std::fs::read_to_string(dir.join("guest-icount-lockdep.stats.csv")).unwrap();
-    assert_eq!(stats.lines().next().unwrap(), STATS_HEADER.join(","));
+    assert_eq!(
+        stats.lines().next().unwrap(),
+        header::<StatsRow>().join(",")
+    );
     assert_eq!(stats.lines().count(), 1 + STRATEGIES.len());
     assert!(stats.contains("guest-icount,lockdep,cached,40960,632,1024,0,0"));
 }
@@ -349,16 +352,16 @@ fn merge_concatenates_and_checks_headers() {
         host.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let merged = tidy::read_data(&out).unwrap();
-    let g = tidy::read_data(&guest).unwrap();
-    let h = tidy::read_data(&host).unwrap();
+    let merged = tidy::read::<tidy::DataRow>(&out).unwrap();
+    let g = tidy::read::<tidy::DataRow>(&guest).unwrap();
+    let h = tidy::read::<tidy::DataRow>(&host).unwrap();
     assert_eq!(merged.len(), g.len() + h.len());
     assert_eq!(&merged[..g.len()], &g[..]);
     assert!(h.iter().all(|r| r.run.is_none() && r.ci_low.is_some()));
     // The host fixture has the fifteen original columns, the guest CSV all of them: the
     // merged file has every column, and host rows leave the guest-only ones empty.
     let text = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(text.lines().next().unwrap(), DATA_HEADER.join(","));
+    assert_eq!(text.lines().next().unwrap(), header::<DataRow>().join(","));
     assert!(merged[g.len()..]
         .iter()
         .all(|r| r.boot.is_none() && r.load.is_none()));
@@ -389,7 +392,7 @@ fn merge_concatenates_and_checks_headers() {
         &broken,
         format!(
             "{}\nhost,k,-,r,c,d,mutex,lookup,one,64,,1,2.0,,\n",
-            DATA_HEADER[..15].join(",")
+            header::<DataRow>()[..15].join(",")
         ),
     )
     .unwrap();

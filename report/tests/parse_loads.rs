@@ -159,9 +159,11 @@ fn calibration_lines_become_their_own_csv() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let cal = tidy::read_calibration(&dir.join("guest-uml-lockdep-boot2.calibration.csv")).unwrap();
+    let cal =
+        tidy::read::<tidy::CalibrationRow>(&dir.join("guest-uml-lockdep-boot2.calibration.csv"))
+            .unwrap();
     assert_eq!(cal, p.calibration);
-    let rows = tidy::read_data(&out).unwrap();
+    let rows = tidy::read::<tidy::DataRow>(&out).unwrap();
     assert!(rows
         .iter()
         .all(|r| r.boot == Some(2) && r.source == "guest-uml"));

@@ -1,15 +1,16 @@
-//! Draws a figure (any family) onto a plotters backend.
+//! Draws a figure onto a plotters backend: a grid of panels, each a categorical x axis and a
+//! log ns/op axis with ticks chosen here (plotters' defaults crowd a log axis).
 
-use plotters::coord::ranged1d::Ranged;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{distinct, fmt_num, linear_ticks, log_ticks, thin, Ticked};
-use super::model::{Figure, Panel, Pt};
+use super::{Figure, Panel};
 
-const PALETTE: [RGBColor; 11] = [
+/// One colour per strategy, in `aggregate`'s display order.
+const PALETTE: [RGBColor; 12] = [
     RGBColor(0xd6, 0x27, 0x28), // mutex
     RGBColor(0x1f, 0x77, 0xb4), // spinlock
     RGBColor(0x2c, 0xa0, 0x2c), // rcu
@@ -17,174 +18,144 @@ const PALETTE: [RGBColor; 11] = [
     RGBColor(0x8c, 0x56, 0x4b), // macro
     RGBColor(0xe3, 0x77, 0xc2), // dynamic
     RGBColor(0xff, 0x7f, 0x0e), // cached
+    RGBColor(0x00, 0x60, 0x50), // pool
     RGBColor(0x7f, 0x7f, 0x7f), // noop
     RGBColor(0xbc, 0xbd, 0x22), // siphash
     RGBColor(0x17, 0xbe, 0xcf), // fxhash
     RGBColor(0x39, 0x3b, 0x79), // addr
 ];
+const LEGEND_FONT: i32 = 14;
+const LEGEND_ROW: i32 = 20;
+/// Left edge of the legend: in line with the plot, past the y labels.
+const LEGEND_X: i32 = 92;
 
-pub(super) type DrawResult<DB> =
-    Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-pub(super) fn draw_figure<DB: DrawingBackend>(
+fn grid(fig: &Figure) -> (usize, usize) {
+    match fig.panels.len() {
+        1 => (1, 1),
+        2 => (1, 2),
+        _ => (2, 2),
+    }
+}
+
+pub(super) fn size(fig: &Figure) -> (u32, u32) {
+    match grid(fig) {
+        (1, 1) => (1000, 700),
+        (1, _) => (1200, 520),
+        _ => (1200, 900),
+    }
+}
+
+pub(super) fn figure<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     fig: &Figure,
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let body = root.titled(&fig.title, ("sans-serif", 22))?;
-    let areas = body.split_evenly(fig.grid);
-    for (area, panel) in areas.iter().zip(&fig.panels) {
-        draw_panel(area, panel)?;
+    for (area, p) in body.split_evenly(grid(fig)).iter().zip(&fig.panels) {
+        panel(area, p)?;
     }
     root.present()
 }
 
-fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> DrawResult<DB> {
-    let pts: Vec<&Pt> = p.lines.iter().flat_map(|l| &l.pts).collect();
-    if pts.is_empty() {
-        let style = ("sans-serif", 18).into_font().color(&BLACK);
-        return area.draw(&Text::new(p.title.clone(), (20, 30), style));
+/// 1-2-5 ticks per decade within [lo, hi]; every integer mantissa if that gives too few.
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let ticks = |mantissas: &[f64]| {
+        let first = 10f64.powf(lo.log10().floor());
+        let decades =
+            std::iter::successors(Some(first), |d| Some(d * 10.0)).take_while(|d| *d <= hi);
+        let all = decades.flat_map(|d| mantissas.iter().map(move |m| m * d));
+        all.filter(|v| (lo..=hi).contains(v)).collect::<Vec<f64>>()
+    };
+    let coarse = ticks(&[1.0, 2.0, 5.0]);
+    if coarse.len() >= 3 {
+        return coarse;
     }
-    let ylo = pts.iter().map(|q| q.lo).fold(f64::INFINITY, f64::min);
-    let yhi = pts.iter().map(|q| q.hi).fold(0.0, f64::max);
-    // Log scale only where the values span at least a decade; otherwise linear from zero.
-    let log_y = ylo > 0.0 && yhi / ylo >= 10.0;
-    let (xlo, xhi) = match &p.categories {
-        Some(c) => (-0.5, c.len() as f64 - 0.5),
-        None => (
-            pts.iter().map(|q| q.x).fold(f64::INFINITY, f64::min),
-            pts.iter().map(|q| q.x).fold(f64::NEG_INFINITY, f64::max),
-        ),
-    };
-    let log_x = p.log_x && xlo > 0.0 && xhi / xlo >= 10.0;
-    // Ticks are chosen here rather than by plotters: categories and measured x values get
-    // exactly their own ticks, log axes get 1-2-5 steps (plotters' defaults crowd them).
-    let xk: Vec<f64> = match &p.categories {
-        Some(c) => (0..c.len()).map(|i| i as f64).collect(),
-        None => thin(distinct(pts.iter().map(|q| q.x))),
-    };
-    let lin_x = || {
-        if p.categories.is_some() {
-            RangedCoordf64::from(xlo..xhi)
-        } else {
-            let pad = (xhi - xlo).max(1.0) * 0.05;
-            RangedCoordf64::from((xlo - pad)..(xhi + pad))
-        }
-    };
-    let log_xr = || LogCoord::from((xlo / 1.3..xhi * 1.3).log_scale());
-    let ytop = if yhi > 0.0 { yhi * 1.12 } else { 1.0 };
-    let lin_y = || RangedCoordf64::from(0.0..ytop);
-    let (ylo_log, yhi_log) = (ylo / 1.6, yhi * 1.6);
-    let log_yr = || LogCoord::from((ylo_log..yhi_log).log_scale());
-    let yk = if log_y {
-        log_ticks(ylo_log, yhi_log)
+    ticks(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+}
+
+/// Axis numbers: integers without decimals, small values with as many as they need.
+fn fmt_num(v: f64) -> String {
+    if v >= 100.0 || (v.fract() == 0.0 && v >= 1.0) {
+        format!("{v:.0}")
+    } else if v >= 1.0 {
+        format!("{v:.1}")
     } else {
-        linear_ticks(ytop)
-    };
-    match (log_x, log_y) {
-        (false, false) => draw_chart(area, p, lin_x(), lin_y(), xk, yk),
-        (false, true) => draw_chart(area, p, lin_x(), log_yr(), xk, yk),
-        (true, false) => draw_chart(area, p, log_xr(), lin_y(), xk, yk),
-        (true, true) => draw_chart(area, p, log_xr(), log_yr(), xk, yk),
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 
-fn draw_chart<DB, X, Y>(
-    area: &DrawingArea<DB, Shift>,
-    p: &Panel,
-    x: X,
-    y: Y,
-    xk: Vec<f64>,
-    yk: Vec<f64>,
-) -> DrawResult<DB>
-where
-    DB: DrawingBackend,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    // Title, then a legend strip, then the chart: a legend inside the plot hides points.
-    let titled = area.titled(&p.title, ("sans-serif", 18))?;
-    let legend = p.join || (p.lines.len() > 1 && !same_category_per_line(p));
-    let body = if legend {
-        let (w, _) = titled.dim_in_pixel();
+fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> DrawResult<DB> {
+    let area = area.titled(&p.title, ("sans-serif", 18))?;
+    let pts = || p.lines.iter().flat_map(|l| &l.pts);
+    let lo = pts().map(|q| q.lo).fold(f64::INFINITY, f64::min) / 1.6;
+    let hi = pts().map(|q| q.hi).fold(0.0, f64::max) * 1.6;
+    if !(lo > 0.0 && hi > lo) {
+        return Ok(());
+    }
+    let body = if p.join {
+        let (w, _) = area.dim_in_pixel();
         let rows = legend_rows(p, i32::try_from(w).unwrap_or(i32::MAX) - 2 * LEGEND_X);
-        let (strip, body) =
-            titled.split_vertically(LEGEND_ROW * i32::try_from(rows.len()).unwrap_or(1) + 6);
-        draw_legend(&strip, p, &rows)?;
+        let (strip, body) = area.split_vertically(LEGEND_ROW * rows.len() as i32 + 6);
+        legend(&strip, p, &rows)?;
         body
     } else {
-        titled
+        area
     };
+    let n = p.categories.len();
+    let x = Ticked(
+        RangedCoordf64::from(-0.5..n as f64 - 0.5),
+        (0..n).map(|i| i as f64).collect(),
+    );
+    let y = Ticked(LogCoord::from((lo..hi).log_scale()), log_ticks(lo, hi));
     let mut chart = ChartBuilder::on(&body)
         .margin(12)
         .x_label_area_size(50)
         .y_label_area_size(80)
-        .build_cartesian_2d(Ticked::new(x, xk), Ticked::new(y, yk))?;
-    let cats = p.categories.clone();
-    let x_fmt = move |v: &f64| match &cats {
-        Some(c) => {
-            let i = v.round();
-            let idx = i as usize;
-            if (v - i).abs() < 1e-6 && i >= 0.0 && idx < c.len() {
-                c[idx].clone()
-            } else {
-                String::new()
-            }
-        }
-        None => fmt_num(*v),
+        .build_cartesian_2d(x, y)?;
+    let x_fmt = |v: &f64| {
+        p.categories
+            .get(v.round() as usize)
+            .cloned()
+            .unwrap_or_default()
     };
-    let y_fmt = |v: &f64| fmt_num(*v);
-    let mut mesh = chart.configure_mesh();
-    mesh.x_desc(p.x_desc.as_str())
+    chart
+        .configure_mesh()
+        .x_desc(p.x_desc.as_str())
         .y_desc("ns/op")
         .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .label_style(("sans-serif", 14));
-    if p.categories.is_some() {
-        mesh.disable_x_mesh();
-    }
-    mesh.draw()?;
-
-    // A legend only where colours tell lines apart; single-point categories are labelled on x.
+        .y_label_formatter(&|v| fmt_num(*v))
+        .label_style(("sans-serif", 14))
+        .disable_x_mesh()
+        .draw()?;
     for line in &p.lines {
         let color = PALETTE[line.color % PALETTE.len()];
+        let at = |q: &super::Pt| (q.x as f64, q.med);
+        let dots = line
+            .pts
+            .iter()
+            .map(|q| Circle::new(at(q), 4, color.filled()));
         if p.join {
-            chart.draw_series(LineSeries::new(
-                line.pts.iter().map(|q| (q.x, q.med)),
-                color.stroke_width(2),
-            ))?;
+            let joined = LineSeries::new(line.pts.iter().map(at), color.stroke_width(2));
+            chart.draw_series(joined)?;
         }
-        chart.draw_series(
-            line.pts
-                .iter()
-                .map(|q| ErrorBar::new_vertical(q.x, q.lo, q.med, q.hi, color.stroke_width(1), 10)),
-        )?;
-        chart.draw_series(
-            line.pts
-                .iter()
-                .map(|q| Circle::new((q.x, q.med), 4, color.filled())),
-        )?;
+        chart.draw_series(line.pts.iter().map(|q| {
+            ErrorBar::new_vertical(q.x as f64, q.lo, q.med, q.hi, color.stroke_width(1), 10)
+        }))?;
+        chart.draw_series(dots)?;
     }
     Ok(())
 }
 
-const LEGEND_FONT: i32 = 14;
-const LEGEND_ROW: i32 = 20;
-/// Left edge of the legend: in line with the plot, past the y labels (margin + label area).
-const LEGEND_X: i32 = 92;
-
-/// Estimated width of a legend entry: marker, gap, text at about 0.6 em per character.
-fn legend_entry_width(name: &str) -> i32 {
-    let chars = i32::try_from(name.chars().count()).unwrap_or(i32::MAX / 16);
-    36 + chars * LEGEND_FONT * 6 / 10 + 18
-}
-
-/// Flows the entries into rows no wider than `width`; each entry is (line index, x offset).
+/// Flows the legend entries into rows no wider than `width`: (line index, x offset) each,
+/// an entry being a marker and its name at about 0.6 em per character.
 fn legend_rows(p: &Panel, width: i32) -> Vec<Vec<(usize, i32)>> {
     let mut rows: Vec<Vec<(usize, i32)>> = vec![Vec::new()];
     let mut x = 0;
     for (i, line) in p.lines.iter().enumerate() {
-        let w = legend_entry_width(&line.name);
+        let w = 54 + line.name.chars().count() as i32 * LEGEND_FONT * 6 / 10;
         if x > 0 && x + w > width {
             rows.push(Vec::new());
             x = 0;
@@ -195,9 +166,8 @@ fn legend_rows(p: &Panel, width: i32) -> Vec<Vec<(usize, i32)>> {
     rows
 }
 
-/// A legend drawn by hand: plotters' own measures its text with the font, which fails when no
-/// font is loaded, and the SVG must still be drawn then.
-fn draw_legend<DB: DrawingBackend>(
+/// The legend above the chart: one inside the plot would hide points.
+fn legend<DB: DrawingBackend>(
     strip: &DrawingArea<DB, Shift>,
     p: &Panel,
     rows: &[Vec<(usize, i32)>],
@@ -207,17 +177,14 @@ fn draw_legend<DB: DrawingBackend>(
         .color(&BLACK)
         .pos(Pos::new(HPos::Left, VPos::Center));
     for (r, row) in rows.iter().enumerate() {
-        let cy = LEGEND_ROW * i32::try_from(r).unwrap_or(0) + LEGEND_ROW / 2 + 3;
+        let cy = LEGEND_ROW * r as i32 + LEGEND_ROW / 2 + 3;
         for &(i, dx) in row {
-            let line = &p.lines[i];
-            let x = LEGEND_X + dx;
+            let (line, x) = (&p.lines[i], LEGEND_X + dx);
             let color = PALETTE[line.color % PALETTE.len()];
-            if p.join {
-                strip.draw(&PathElement::new(
-                    vec![(x + 4, cy), (x + 26, cy)],
-                    color.stroke_width(2),
-                ))?;
-            }
+            strip.draw(&PathElement::new(
+                vec![(x + 4, cy), (x + 26, cy)],
+                color.stroke_width(2),
+            ))?;
             strip.draw(&Circle::new((x + 15, cy), 4, color.filled()))?;
             strip.draw(&Text::new(line.name.clone(), (x + 34, cy), style.clone()))?;
         }
@@ -225,7 +192,31 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// True for per-strategy panels, where each line is one category already named on the x axis.
-fn same_category_per_line(p: &Panel) -> bool {
-    p.categories.is_some() && p.lines.iter().all(|l| l.pts.len() <= 1)
+/// An axis with exactly the given ticks and no minor grid. (plotters' own `WithKeyPoints`
+/// cannot wrap `RangedCoordf64`: its label formatting would be unavailable.)
+struct Ticked<R>(R, Vec<f64>);
+
+impl<R: Ranged<ValueType = f64>> Ranged for Ticked<R> {
+    type ValueType = f64;
+    // Labels always come from the formatters set on the mesh, never from this default.
+    type FormatOption = DefaultFormatting;
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.0.range()
+    }
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.0.map(value, limit)
+    }
+
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        match hint.weight().allow_light_points() {
+            true => Vec::new(),
+            false => self.1.clone(),
+        }
+    }
+
+    fn axis_pixel_range(&self, limit: (i32, i32)) -> std::ops::Range<i32> {
+        self.0.axis_pixel_range(limit)
+    }
 }
