@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     --out) [ $# -ge 2 ] || die "--out wants a directory"; results=$(mkdir -p "$2" && cd "$2" && pwd); shift ;;
     --boots) [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--boots wants a positive number"; boots=$2; shift ;;
     --max-other-cpu) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--max-other-cpu wants a percentage"; max_other=$2; shift ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift
