@@ -247,7 +247,7 @@ if [ $guest = 1 ]; then
     "$REPO/scripts/precision.sh" --out "$results" || die "precision scenarios failed"
   fi
   step "key cost at lock init: User-Mode Linux, and QEMU icount over possible CPUs ($(elapsed))"
-  kcargs=(--out "$results/keycost.new.csv"); [ $quick = 1 ] && kcargs+=(--boots 1)
+  kcargs=(--out "$results/keycost.new.csv" --max-other-cpu "$max_other"); [ $quick = 1 ] && kcargs+=(--boots 1)
   [ $qemu_guests = 1 ] || kcargs+=(--no-qemu); [ $uml = 1 ] || kcargs+=(--no-uml)
   if [ $uml = 1 ] || [ $qemu_guests = 1 ]; then
     "$REPO/scripts/keycost.sh" "${kcargs[@]}" || die "key-cost runs failed"
