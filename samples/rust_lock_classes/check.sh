@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# samples/rust_lock_classes/check.sh [FLAVOUR]: builds the sample of the kernel/patches/ series
+# against the cached kernel of FLAVOUR (default uml; built first if needed), prints its section
+# sizes, and on `uml` boots it with guest.sh (classes in /proc/lockdep while loaded, none after
+# rmmod, no kernel report). Honours LOCKCLASS_CACHE like the other scripts.
+. "$(dirname "$0")/../../scripts/common.sh"
+
+flavour=${1:-uml}
+here=$REPO/samples/rust_lock_classes
+kdir=$("$REPO/scripts/build-kernel.sh" "$flavour" | tail -n1)
+read -r -a arch_args <<<"$(flavour_make_args "$flavour")"
+krustflags=$(flavour_module_rustflags "$flavour")
+out=$CACHE/sample/$flavour
+rm -rf "$out"; mkdir -p "$out"
+cp "$here/Kbuild" "$here/rust_lock_classes.rs" "$out/"
+step "building the rust_lock_classes sample against the $flavour kernel"
+make -s -C "$kdir" M="$out" "${KMAKE_ARGS[@]}" "${arch_args[@]}" ${krustflags:+"KRUSTFLAGS=$krustflags"} modules >&2 \
+  || die "sample build failed (in $out)"
+size -A "$out/rust_lock_classes.ko" | awk -v f="$flavour" '$1 ~ /^\.(text|data|rodata|bss|rust_lock_class_pool)/ { print "sample " f ": " $1 " " $2 }'
+size "$out/rust_lock_classes.ko" | tail -n1 | awk -v f="$flavour" '{ print "sample " f ": text " $1 " data " $2 " bss " $3 }'
+[ "$(flavour_arch "$flavour")" = um ] || exit 0
+"$REPO/scripts/run-guest.sh" --kernel "$kdir" --add "$out/rust_lock_classes.ko" --script "$here/guest.sh" \
+  --log "$out/guest.log" --timeout 120
+grep -E 'lockclass-guest|rust_lock_classes:' "$out/guest.log" | grep -v '^dmesg:'
