@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# samples/rust_lock_classes/check.sh [FLAVOUR]: builds the sample of the kernel/patches/ series
-# against the cached kernel of FLAVOUR (default uml; built first if needed), prints its section
+# samples/rust_lock_classes/check.sh [FLAVOUR]: builds the sample of the draft series in
+# kernel/patches-wip/ against a kernel of FLAVOUR with the drafts applied (LOCKCLASS_WIP=1:
+# its own cache entry beside the measured kernels; built first if needed), prints its section
 # sizes, and on `uml` boots it with guest.sh (classes in /proc/lockdep while loaded, none after
 # rmmod, no kernel report). Honours LOCKCLASS_CACHE like the other scripts.
 . "$(dirname "$0")/../../scripts/common.sh"
 
 flavour=${1:-uml}
 here=$REPO/samples/rust_lock_classes
+export LOCKCLASS_WIP=1
 kdir=$("$REPO/scripts/build-kernel.sh" "$flavour" | tail -n1)
 read -r -a arch_args <<<"$(flavour_make_args "$flavour")"
 krustflags=$(flavour_module_rustflags "$flavour")
