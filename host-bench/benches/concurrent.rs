@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `concurrent`: 1 up to as many threads as the machine has CPUs (read at run time), looking up
 //! the same shared sites at once (hit path); the time is per operation and per thread (each
 //! thread does `sites` lookups per iteration).

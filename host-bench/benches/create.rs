@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `create`: the miss path, the cost of the first lookup of each site in a fresh strategy
 //! (table allocation outside the timing, bucket and record allocation and key registration
 //! inside it).

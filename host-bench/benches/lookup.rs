@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `lookup`: the hit path, every strategy over 1..all compiled sites, after a warm-up pass
 //! has created every class. `noop` is the harness baseline.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The host environment of the content-keyed tables: heap memory, one of [`crate::locks`] per
 //! bucket, and key registration through [`crate::registry`].
 

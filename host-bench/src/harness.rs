@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The timed loops and the benchmark parameters, shared by the benches, tests and export.
 //!
 //! Every timed loop is a generic function, so it is compiled into each strategy's (or hash's)

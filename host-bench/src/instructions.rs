@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Instructions per lookup, counted with callgrind (`valgrind --tool=callgrind`): this machine
 //! (a VM) exposes no hardware performance counters, and callgrind's counts are exact and
 //! repeatable where times are not, so they are the figure to lean on for the cheap strategies.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Per-thread cost with every core busy against one thread, measured in pairs.
 //!
 //! Criterion measures a configuration for a few seconds, then the next one: on a virtual

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Every strategy gives one class per site, and different sites different classes.
 #![cfg(not(loom))]
 

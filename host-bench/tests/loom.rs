@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Model checks of the shared tables (content table, address cache, key pool) with the host's
 //! spinlock, every interleaving up to a preemption bound. Run with
 //! `RUSTFLAGS="--cfg loom" cargo test -p host-bench --release --test loom`.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The `pool` strategy's own semantics: claims outlive `reset`, a full pool sends further sites
 //! to the overflow table (still one class each), keys are named `file:line:column`, and a
 //! fresh strategy is built without a stack-sized detour.

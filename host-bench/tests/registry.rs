@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Key registration: the table strategies' records and `dynamic`'s keys go through the one
 //! registry (`pool`'s static keys do not), and everything registered is unregistered again. One test, so that nothing else
 //! in this process registers keys meanwhile.

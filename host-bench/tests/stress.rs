@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Many threads racing to create the same fresh classes end with exactly one class per site,
 //! and the races the tables are written for did happen: concurrent first inserts of one site
 //! (a loser frees its record), of one bucket (a loser frees its bucket) and, for `cached` and

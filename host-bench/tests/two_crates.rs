@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! One source site, two `Location` objects: a generic of another crate instantiated there and
 //! here. The content tables (and `pool`, whose slots are claimed by content) fold them into one
 //! class; the `location` strategy cannot.

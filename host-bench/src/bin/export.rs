@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Writes `results/host/host.csv` from criterion's saved estimates, with each `lookup` row's
 //! instruction count from callgrind (see `host_bench::instructions`; the binary runs itself
 //! under valgrind for that), and `results/host/memory.csv` from the strategies' footprint after

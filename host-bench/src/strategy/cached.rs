@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `cached`: the project's two-level strategy, an address cache in front of the content table.
 
 use super::{class_or_fallback, Memory, Strategy};

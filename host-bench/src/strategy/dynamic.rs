@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `dynamic`: a fresh key object per lock, registered when the lock is created and
 //! unregistered when it goes away (upstream's dynamic keys since 6.15).
 

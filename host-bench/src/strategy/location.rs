@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `location`: the `&'static Location`'s address is the key; no table.
 
 use super::{Memory, Strategy};

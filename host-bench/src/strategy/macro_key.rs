@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `macro`: the per-site `static` key a `static_lock_class!()`-style macro expands to.
 
 use super::{Memory, Strategy};

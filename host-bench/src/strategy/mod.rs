@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The strategies, one per file, behind [`Strategy`], and the table of them by name
 //! ([`NAMES`], [`for_each`], [`visit_named`]).
 //!

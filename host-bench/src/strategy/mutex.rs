@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `mutex`: the RFC as posted, the content-keyed table read under a sleeping bucket lock.
 
 table_strategy!(

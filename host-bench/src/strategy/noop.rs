@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `noop`: no class at all, the call site's own address; measures the harness.
 
 use super::{Memory, Strategy};

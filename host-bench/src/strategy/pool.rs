@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `pool`: one class per site, its key a slot of a fixed pool (the module's is a `static`, which
 //! lockdep takes without registration), with `cached`'s address cache in front.
 

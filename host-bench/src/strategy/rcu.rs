@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `rcu`: the content-keyed table read with no lock (as lockdep reads its key hash under RCU);
 //! inserts take a spinning bucket lock.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `spinlock`: the content-keyed table read under a spinning bucket lock, as reviewers suggested.
 
 table_strategy!(

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The key pool's models: one site looked up from two threads, two sites racing for one pool
 //! slot, and a full pool sending a site to the content table.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! What a content-keyed table is made of: records (one per class), buckets (a lock around a
 //! chain of records), and the environment that provides both (memory, locks, key
 //! registration). [`super::table`] re-exports all of it.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The `cached` strategy: one class per source site (as the content-keyed table gives) at close
 //! to the cost of a static key (as the `Location` address gives).
 //!

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The `pool` strategy: one class per source site whose key is a `static`, as a macro's is.
 //!
 //! Fast path: the address cache of [`super::cached`], keyed by the `Location` address, now

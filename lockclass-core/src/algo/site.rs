@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! A call site: the source position a lock class should be unique for.
 
 use super::siphash::SipHasher24;

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The RFC's table: a `Location`'s content hash picks one of `N` buckets; each bucket is a lock
 //! around a chain of records, one per source site, each holding the site's lock-class key.
 //!
@@ -73,13 +75,19 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         assert!(N.is_power_of_two());
         Self {
             env,
-            buckets: [const { AtomicPtr::new(ptr::null_mut()) }; N],
+            buckets: [Self::NO_BUCKET; N],
             nbuckets: AtomicUsize::new(0),
             nrecords: AtomicUsize::new(0),
             lost_races: AtomicUsize::new(0),
             bucket_races: AtomicUsize::new(0),
         }
     }
+
+    /// An empty bucket slot, repeated by `new` (a constant item: an inline `const {}` block
+    /// needs rustc 1.79). Each repetition is a fresh atomic.
+    #[cfg(not(loom))]
+    #[allow(clippy::declare_interior_mutable_const)]
+    const NO_BUCKET: AtomicPtr<Bucket<E::Lock, E::Key>> = AtomicPtr::new(ptr::null_mut());
 
     /// An empty table (loom's atomics have no `const` constructor).
     #[cfg(loom)]
