@@ -229,8 +229,9 @@ unsafe impl<L> Sync for KernelEnv<L> {}
 unsafe impl<K: LockKind> TableEnv for KernelEnv<KernelLock<K>> {
     type Lock = KernelLock<K>;
     type Key = KernelKey;
+    type Flags = ();
 
-    fn alloc_bucket(&self) -> Option<NonNull<Bucket<KernelLock<K>, KernelKey>>> {
+    fn alloc_bucket(&self, _flags: ()) -> Option<NonNull<Bucket<KernelLock<K>, KernelKey>>> {
         let p = glue::alloc_zeroed::<Bucket<KernelLock<K>, KernelKey>>()?;
         // SAFETY: fresh zeroed memory of the right size and alignment, not yet shared.
         unsafe {
@@ -249,7 +250,12 @@ unsafe impl<K: LockKind> TableEnv for KernelEnv<KernelLock<K>> {
         unsafe { glue::free(b) }
     }
 
-    fn alloc_record(&self, site: Site, hash: u64) -> Option<NonNull<Record<KernelKey>>> {
+    fn alloc_record(
+        &self,
+        site: Site,
+        hash: u64,
+        _flags: (),
+    ) -> Option<NonNull<Record<KernelKey>>> {
         let p = glue::alloc_zeroed::<Record<KernelKey>>()?;
         // SAFETY: fresh zeroed memory; a zeroed `lock_class_key` is what lockdep expects of
         // memory about to be registered.

@@ -11,13 +11,13 @@ use criterion::{
 use host_bench::harness::{
     self, concurrent_param, lookup_batch, run_concurrent, thread_counts, CONCURRENT_SITE_COUNTS,
 };
-use host_bench::strategy::{self, Strategy, Visit};
+use host_bench::strategy::{self, HostStrategy, Visit};
 use std::hint::black_box;
 
 struct Concurrent<'a, 'c>(&'a mut BenchmarkGroup<'c, WallTime>);
 
 impl Visit for Concurrent<'_, '_> {
-    fn visit<S: Strategy>(&mut self) {
+    fn visit<S: HostStrategy>(&mut self) {
         let s = S::new();
         for n in CONCURRENT_SITE_COUNTS {
             let sites = harness::pass_sites(n);

@@ -14,3 +14,4 @@ extern crate std;
 
 pub mod algo;
 pub use algo::*;
+pub mod strategy;

@@ -33,7 +33,7 @@ impl Strategy for Cached {
 
     #[inline(always)]
     fn class(&self, site: &'static CallSite) -> Class {
-        class_or_fallback(self.table.lookup(site.loc), site, &self.fallbacks)
+        class_or_fallback(self.table.lookup(site.loc, ()), site, &self.fallbacks)
     }
 
     fn reset(&self) {

@@ -42,7 +42,7 @@ impl Strategy for Pool {
 
     #[inline(always)]
     fn class(&self, site: &'static CallSite) -> Class {
-        match self.table.lookup(site.loc) {
+        match self.table.lookup(site.loc, ()) {
             Ok(k) => Class {
                 key: k.key_ptr(),
                 name: k.name_ptr(),

@@ -54,9 +54,9 @@ impl<T: TableKind> Strategy for TableKey<T> {
     #[inline(always)]
     fn class(&self, site: &'static CallSite) -> Class {
         let found = if T::LOCKFREE {
-            self.table.lookup_lockfree(site.loc)
+            self.table.lookup_lockfree(site.loc, ())
         } else {
-            self.table.lookup_locked(site.loc)
+            self.table.lookup_locked(site.loc, ())
         };
         class_or_fallback(found, site, &self.fallbacks)
     }

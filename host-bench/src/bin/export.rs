@@ -12,7 +12,7 @@
 use host_bench::call_sites::{CALL_SITES, COMPILED_SITES};
 use host_bench::export::{self, Machine, Measurement};
 use host_bench::instructions::{self, COUNT_ARG};
-use host_bench::strategy::{self, Memory, Strategy, Visit};
+use host_bench::strategy::{self, HostStrategy, Memory, Visit};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,10 +21,10 @@ use std::process::ExitCode;
 struct MemoryReport(Vec<(&'static str, Memory, usize)>);
 
 impl Visit for MemoryReport {
-    fn visit<S: Strategy>(&mut self) {
+    fn visit<S: HostStrategy>(&mut self) {
         let s = S::new();
         for site in &CALL_SITES {
-            s.class(site);
+            s.class(site, ()).class();
         }
         self.0
             .push((S::NAME, s.memory(COMPILED_SITES), s.fallbacks()));

@@ -24,7 +24,7 @@ fn pooled_key<const P: usize, const B: usize>(
     t: &Pooled<P, B>,
     loc: &'static Location<'static>,
 ) -> usize {
-    let k = t.lookup(loc).expect("allocation");
+    let k = t.lookup(loc, ()).expect("allocation");
     assert_eq!(k.name(), name_of(loc));
     k.addr()
 }
