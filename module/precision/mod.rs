@@ -13,10 +13,10 @@ mod scenarios;
 mod two_locations;
 
 use crate::glue;
-use crate::kernel_env::{set_alloc_fail_every, Kernel, LEAK_KEYS};
+use crate::kernel_env::{class_ref, set_alloc_fail_every, Kernel, LEAK_KEYS};
 // two_locations.rs, shared with the peer module, reaches the lock type as `super::lock`.
 use crate::lock;
-use crate::lock::{Class, HeldMutex, HoldsClass};
+use crate::lock::{Class, ClassRef, HeldMutex, HoldsClass};
 use crate::ops::{StrategyOps, STRATEGIES};
 use crate::sites::CallSite;
 use crate::strategies::POOL;
@@ -191,9 +191,9 @@ pub(crate) fn run() -> Result<bool> {
 }
 
 /// Logs a lock's site and the class name its strategy gave it.
-fn describe(label: &str, site: &'static CallSite, class: Class) {
-    // SAFETY: every strategy names its classes with NUL-terminated strings that live as long
-    // as the key, which the caller's token keeps.
+fn describe(label: &str, site: &'static CallSite, class: ClassRef<'_>) {
+    let class = class.class();
+    // SAFETY: a `ClassRef`'s name is a NUL-terminated string, valid while it is.
     let name = unsafe { CStr::from_char_ptr(class.name) };
     // Which kind of key the strategy gave: the `Location` itself (the `location` strategy and
     // every fallback), the site's static key (`macro`), a static key of the `pool`, or one it
@@ -237,7 +237,7 @@ pub(crate) fn new_lock(
     site: &'static CallSite,
 ) -> Result<ScenarioLock> {
     let held = (strategy.class)(site);
-    describe(label, site, held.class());
+    describe(label, site, class_ref(&held));
     // On failure the token goes with the initialiser, giving the class back.
     KBox::pin_init(HeldMutex::new(held), GFP_KERNEL)
 }
@@ -317,7 +317,7 @@ pub(crate) unsafe extern "C" fn lcb_precision_class(
     };
     let held = (strategy.class)(call_site);
     let class = held.class();
-    describe("shared", call_site, class);
+    describe("shared", call_site, class_ref(&held));
     let token = match KBox::new(held, GFP_KERNEL) {
         Ok(t) => KBox::into_raw(t).cast(),
         Err(_) => return ENOMEM.to_errno(),
