@@ -7,26 +7,34 @@
 # spread), QEMU TCG with icount (instruction-exact, emulated), QEMU TCG in real time (2 vCPUs:
 # the concurrent mode), and QEMU icount on a kernel without lockdep (the baseline).
 #
-# usage: scripts/bench.sh [--quick] [--no-host] [--no-guest] [--no-plain] [--no-qemu] [--kvm]
-#                         [--boots N] [--out DIR]
+# usage: scripts/bench.sh [--quick] [--no-host] [--no-guest] [--no-uml] [--no-plain] [--no-qemu]
+#                         [--kvm] [--boots N] [--max-other-cpu PCT] [--out DIR]
 #   --quick     fewer loops and runs, and criterion's --quick: a fast look, not reference data
-#   --no-host   skip the criterion suite (keeps results/host/ as it is)
-#   --no-guest  skip the guest runs (keeps results/raw/ as it is)
+#   --no-host   skip the criterion suite (keeps the host figures already in results/)
+#   --no-guest  skip the guest runs (keeps the guest figures already in results/)
+#   --no-uml    skip User-Mode Linux (real CPU): keeps its figures already in results/, and the
+#               report says on its first screen that they are not from this run
 #   --no-plain  skip the baseline kernel without lockdep
-#   --no-qemu   only the User-Mode Linux guest (no emulated sources)
+#   --no-qemu   no emulated sources (QEMU icount and TCG)
 #   --kvm       also run the QEMU guest under KVM (only where /dev/kvm really works)
 #   --boots N   User-Mode Linux boots of the plan (default 5; the spread is taken across them)
+#   --max-other-cpu PCT  a real-time boot during which other processes took more than PCT % of
+#               a host CPU (default 5) is repeated, up to 3 times, then the run stops
 #   --out DIR   write there instead of results/ (a trial run that leaves the reference data alone)
+#
+# The run writes into a staging copy of the output directory and moves it into place only when
+# everything succeeded: a failed or interrupted run leaves the previous results/ as it was.
 . "$(dirname "$0")/common.sh"
 
-quick=0 host=1 guest=1 plain=1 qemu_guests=1 kvm=0 boots=5 results=$REPO/results
+quick=0 host=1 guest=1 uml=1 plain=1 qemu_guests=1 kvm=0 boots=5 max_other=5 results=$REPO/results
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) quick=1 ;; --no-host) host=0 ;; --no-guest) guest=0 ;; --no-plain) plain=0 ;;
+    --quick) quick=1 ;; --no-host) host=0 ;; --no-guest) guest=0 ;; --no-plain) plain=0 ;; --no-uml) uml=0 ;;
     --kvm) kvm=1 ;; --no-qemu) qemu_guests=0 plain=0 ;;
     --out) [ $# -ge 2 ] || die "--out wants a directory"; results=$(mkdir -p "$2" && cd "$2" && pwd); shift ;;
     --boots) [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--boots wants a positive number"; boots=$2; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --max-other-cpu) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--max-other-cpu wants a percentage"; max_other=$2; shift ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift
@@ -62,8 +70,9 @@ start=$(date +%s)
 elapsed() { echo "$(( ($(date +%s) - start) / 60 )) min elapsed"; }
 eta=0
 [ -x "$BINDGEN" ] || eta=$((eta + 4))
-for f in lockdep plain uml; do [ $f = plain ] && [ $plain = 0 ] && continue; ls -d "$CACHE"/kernel/$f-*/.lockclass-done >/dev/null 2>&1 || eta=$((eta + 7)); done
+for f in lockdep plain uml; do [ $f = plain ] && [ $plain = 0 ] && continue; [ $f = uml ] && [ $uml = 0 ] && continue; ls -d "$CACHE"/kernel/$f-k*/.lockclass-done >/dev/null 2>&1 || eta=$((eta + 7)); done
 [ $guest = 1 ] && eta=$((eta + (quick ? 3 : 8)))
+[ $guest = 1 ] || uml=0 qemu_guests=0 plain=0
 [ $host = 1 ] && eta=$((eta + (quick ? 3 : 8)))
 step "bench: estimated total ${eta} min on 2 cores (kernel builds are cached after the first run)"
 
@@ -79,7 +88,31 @@ today=$(date -u +%F)
 (cd "$REPO" && cargo build -q --release -p lockclass-report)
 report() { (cd "$REPO" && cargo run -q --release -p lockclass-report -- "$@"); }
 
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
+# Staging: everything is written to a copy of the output directory, which replaces it only at
+# the very end. A failure or an interrupt leaves the previous results exactly as they were.
+final=$results
+stage=$(dirname "$final")/.$(basename "$final").stage.$$
+trap 'rm -rf "$tmp" "$stage"' EXIT
+trap 'echo "bench: interrupted; $final is as it was" >&2; exit 130' INT
+trap 'echo "bench: terminated; $final is as it was" >&2; exit 143' TERM
+rm -rf "$stage"; mkdir -p "$stage"
+[ ! -d "$final" ] || cp -a "$final/." "$stage/"
+results=$stage
+# keep_rows OLD NEW DROP_RE [COLUMN]: NEW gains the rows of OLD whose COLUMN (a header name,
+# default source) does not match DROP_RE: figures of sources this run did not measure. Columns
+# are matched by name, so an older OLD with fewer columns still fits NEW's header.
+keep_rows() {
+  local old=$1 new=$2 re=$3 col=${4:-source}
+  [ -f "$old" ] || return 0
+  awk -F, -v OFS=, -v re="$re" -v col="$col" '
+    FNR == 1 { if (NR == 1) { for (i = 1; i <= NF; i++) oi[$i] = i } else { n = NF; for (i = 1; i <= NF; i++) nh[i] = $i }; next }
+    NR == FNR { if ($oi[col] !~ re) rows[++k] = $0; next }
+    END { for (r = 1; r <= k; r++) { split(rows[r], f, ","); line = ""
+            for (i = 1; i <= n; i++) line = line (i > 1 ? "," : "") (nh[i] in oi ? f[oi[nh[i]]] : "")
+            print line } }' "$old" "$new" >"$new.kept"
+  cat "$new.kept" >>"$new"; rm -f "$new.kept"
+}
 # guest_script FILE CLOCKSOURCE LOAD...: a guest script that runs each load, checking that
 # lockdep is still on around every one, then refscale's calibration types.
 guest_script() {
@@ -102,9 +135,21 @@ guest_script() {
 run_source() {
   local src=$1 f=$2 boot=$3 log=$4 script=$5 t0; shift 5
   local refscale=(--add "${kdir[$f]}/kernel/torture.ko" --add "${kdir[$f]}/kernel/rcu/refscale.ko")
-  t0=$(date +%s)
-  "$REPO/scripts/run-guest.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --script "$script" \
-    --log "$results/raw/$log.log" --timeout 3600 "${refscale[@]}" "$@" || die "guest run $log failed: see results/raw/$log.log"
+  # Real-time sources need a quiet host: a boot beside other work is repeated (icount counts
+  # instructions, so the host's load cannot change its figures).
+  local quiet=(--max-other-cpu "$max_other") try
+  [[ $src == guest-icount ]] && quiet=()
+  for try in 1 2 3 4; do
+    t0=$(date +%s)
+    if "$REPO/scripts/run-guest.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --script "$script" \
+         --log "$results/raw/$log.log" --timeout 3600 "${refscale[@]}" --host-load "$tmp/load" \
+         ${quiet[@]+"${quiet[@]}"} "$@" 2> >(tee "$tmp/rg.err" >&2); then break; fi
+    sleep 1   # let tee finish
+    grep -q 'run-guest: FAIL: host busy' "$tmp/rg.err" || die "guest run $log failed: see $results/raw/$log.log (removed when this run ends)"
+    [ $try -lt 4 ] || die "guest run $log: the host stayed busy in $try boots ($(cat "$tmp/load")); stop the other work and run again"
+    step "host busy during $log ($(cat "$tmp/load")): waiting 30 s, then boot $((try + 1)) of at most 4"
+    sleep 30
+  done
   wall=$(( $(date +%s) - t0 ))
   report parse "$results/raw/$log.log" --source "$src" --boot "$boot" --kernel "$kver" --flavour "${f/uml/lockdep}" \
     --rustc "$krustc" --cpu "$cpu$([ "$src" = guest-uml ] || echo " (emulated by QEMU)")" \
@@ -114,31 +159,48 @@ run_source() {
 
 if [ $guest = 1 ]; then
   step "[2/5] kernels and module ($(elapsed))"
-  flavours=(uml); [ $qemu_guests = 1 ] && flavours+=(lockdep); [ $plain = 1 ] && flavours+=(plain)
+  flavours=(); [ $uml = 1 ] && flavours+=(uml); [ $qemu_guests = 1 ] && flavours+=(lockdep); [ $plain = 1 ] && flavours+=(plain)
   declare -A kdir ko
-  for f in "${flavours[@]}"; do
+  for f in ${flavours[@]+"${flavours[@]}"}; do
     kdir[$f]=$("$REPO/scripts/build-kernel.sh" "$f" | tail -n1)
+    # The real-CPU source first, and at once: a kernel that cannot boot on this host stops the
+    # run here, with its cause, rather than after the other kernels' builds.
+    if [ "$f" = uml ]; then
+      "$REPO/scripts/boot-check.sh" "${kdir[$f]}" --log "$tmp/boot-check.log" \
+        || die "User-Mode Linux cannot run on this host (cause above); scripts/bench.sh --no-uml measures the other sources and keeps the real-CPU figures already in results/"
+    fi
     ko[$f]=$("$REPO/scripts/build-module.sh" "$f" | tail -n1)
   done
 
   step "[3/5] guest runs ($(elapsed))"
   mkdir -p "$results/raw"
-  rm -f "$results"/guest-*.csv "$results"/raw/guest-*.log
+  # Only what this run measures is replaced; the other sources' figures stay.
+  drop=()
+  [ $uml = 1 ] && drop+=(guest-uml-)
+  [ $qemu_guests = 1 ] && drop+=(guest-icount-lockdep guest-tcg- guest-kvm-)
+  [ $plain = 1 ] && drop+=(guest-icount-plain)
+  for d in ${drop[@]+"${drop[@]}"}; do rm -f "$results/$d"*.csv "$results/raw/$d"*.log; done
+  drop_re="^raw/($(IFS='|'; echo "${drop[*]:-none}"))"
   uml_plan=()
   for ((r = 1; r <= reps; r++)); do uml_plan+=("${uml_loads[@]}"); done
   guest_script "$tmp/uml.sh" "" "${uml_plan[@]}"
   guest_script "$tmp/icount.sh" tsc "${icount_loads[@]}"
   guest_script "$tmp/tcg.sh" tsc "${tcg_loads[@]}"
   # One row per guest boot; the exact insmod parameters are in the raw log (`insmod ...` lines).
-  echo "source,flavour,boot,kernel,preempt,rustc,guest,cpus,memory_mb,pinned,date,host_cpu,wall_s,log" > "$results/runs.csv"
+  # What the host was (beyond its masked model name) and how quiet it was during each boot.
+  [ ! -f "$results/runs.csv" ] || mv "$results/runs.csv" "$tmp/runs.old.csv"
+  echo "source,flavour,boot,kernel,preempt,rustc,guest,cpus,memory_mb,pinned,date,host_cpu,$("$REPO/scripts/host-info.sh" --header),other_cpu_pct,steal_pct,wall_s,log" > "$results/runs.csv"
+  hostinfo=$("$REPO/scripts/host-info.sh")
   runs_row() { # SRC FLAVOUR BOOT GUEST CPUS PINNED LOG (after run_source, which sets $wall)
-    local preempt
+    local preempt load
     preempt=$(grep -o '^CONFIG_PREEMPT\(_VOLUNTARY\|_NONE\)\?=y' "${kdir[$2]}/.config" | head -n1 | sed 's/^CONFIG_//; s/=y//')
-    echo "$1,${2/uml/lockdep},$3,$kver,$preempt,$krustc,$4,$5,512,$6,$today,$cpu,$wall,raw/$7.log" >> "$results/runs.csv"
+    load=$(sed 's/other_cpu_pct=//; s/ steal_pct=/,/' "$tmp/load")
+    echo "$1,${2/uml/lockdep},$3,$kver,$preempt,$krustc,$4,$5,512,$6,$today,$cpu,$hostinfo,$load,$wall,raw/$7.log" >> "$results/runs.csv"
   }
+  keep_rows "$tmp/runs.old.csv" "$results/runs.csv" "$drop_re" log
   # Not pinned to a host CPU: pinning made no measurable difference to the spread here
   # (docs/guests.md), which comes from the host's speed varying over seconds.
-  for ((b = 1; b <= boots; b++)); do
+  for ((b = 1; b <= boots * uml; b++)); do
     step "guest-uml boot $b/$boots ($(elapsed))"
     run_source guest-uml uml "$b" "guest-uml-lockdep-boot$b" "$tmp/uml.sh"
     runs_row guest-uml uml "$b" "User-Mode Linux" 1 "" "guest-uml-lockdep-boot$b"
@@ -154,13 +216,19 @@ if [ $guest = 1 ]; then
     run_source "guest-$mode" "$f" 1 "guest-$mode-$f" "$script" "${extra[@]}"
     runs_row "guest-$mode" "$f" 1 "$qemu $mode" $smp "" "guest-$mode-$f"
   done
-  if [ -x "$REPO/scripts/precision.sh" ]; then
+  if [ $uml = 1 ]; then
     step "lockdep precision: one User-Mode Linux boot per scenario x strategy ($(elapsed))"
     "$REPO/scripts/precision.sh" --out "$results" || die "precision scenarios failed"
   fi
   step "key cost at lock init: User-Mode Linux, and QEMU icount over possible CPUs ($(elapsed))"
-  kcargs=(--out "$results"); [ $quick = 1 ] && kcargs+=(--boots 1); [ $qemu_guests = 1 ] || kcargs+=(--no-qemu)
-  "$REPO/scripts/keycost.sh" "${kcargs[@]}" || die "key-cost runs failed"
+  kcargs=(--out "$results/keycost.new.csv"); [ $quick = 1 ] && kcargs+=(--boots 1)
+  [ $qemu_guests = 1 ] || kcargs+=(--no-qemu); [ $uml = 1 ] || kcargs+=(--no-uml)
+  if [ $uml = 1 ] || [ $qemu_guests = 1 ]; then
+    "$REPO/scripts/keycost.sh" "${kcargs[@]}" || die "key-cost runs failed"
+    kdrop=(); [ $uml = 1 ] && kdrop+=(guest-uml); [ $qemu_guests = 1 ] && kdrop+=(guest-icount)
+    keep_rows "$results/keycost.csv" "$results/keycost.new.csv" "^($(IFS='|'; echo "${kdrop[*]}"))\$"
+    mv "$results/keycost.new.csv" "$results/keycost.csv"
+  fi
   report merge "$results/stats.csv" "$results"/guest-*.stats.csv
   cals=("$results"/guest-*.calibration.csv)
   [ -f "${cals[0]}" ] && report merge "$results/calibration.csv" "${cals[@]}"
@@ -188,5 +256,16 @@ rargs=(--data "$results/data.csv" --out "$results")
 for opt in stats:stats.csv precision:precision.csv calibration:calibration.csv runs:runs.csv keycost:keycost.csv; do
   [ -f "$results/${opt#*:}" ] && rargs+=("--${opt%%:*}" "$results/${opt#*:}")
 done
+# Figures kept from an earlier run are named as such on the report's first screen.
+[ $uml = 1 ] || rargs+=(--stale "guest-uml=not measured in this run (scripts/bench.sh $([ $guest = 1 ] && echo --no-uml || echo --no-guest))")
+[ $qemu_guests = 1 ] || rargs+=(--stale "guest-icount=not measured in this run" --stale "guest-tcg=not measured in this run")
+[ $host = 1 ] || rargs+=(--stale "host=not measured in this run (--no-host)")
 report render "${rargs[@]}"
-step "bench: done in $(( ($(date +%s) - start) / 60 )) min: $results/REPORT.md"
+
+# Everything succeeded: the staged directory replaces the old one.
+old=$(dirname "$final")/.$(basename "$final").old.$$
+rm -rf "$old"
+[ ! -d "$final" ] || mv "$final" "$old"
+mv "$stage" "$final"
+rm -rf "$old"
+step "bench: done in $(( ($(date +%s) - start) / 60 )) min: $final/REPORT.md"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build-kernel.sh FLAVOUR: builds (or finds cached) a minimal Rust-enabled kernel: `lockdep` or
 # `plain` (x86_64, booted by QEMU) or `uml` (User-Mode Linux, run as a host process).
-# Prints the build directory on stdout. Cache key: kernel version, config fragments, rustc, bindgen.
+# Prints the build directory on stdout. Cache key: kernel version, config fragments, the patches
+# in kernel/patches/ (applied to the source first), rustc, bindgen.
 . "$(dirname "$0")/common.sh"
 
 flavour=${1:-lockdep}
@@ -15,22 +16,35 @@ if [ "$(flavour_arch "$flavour")" = um ]; then targets=(linux modules); image=li
 else targets=(bzImage modules); image=arch/x86/boot/bzImage; fi
 
 kver=$(dpkg-query -W -f='${Version}' linux-source-$KERNEL_SERIES)
-key=$( { echo "$kver"; cat "${frags[@]}"; "$KRUSTC" --version; "$BINDGEN" --version; } | sha256sum | cut -c1-12)
-out=$CACHE/kernel/$flavour-$key
+# kernel/patches/*.patch, in order, are applied to the source before every build: they are
+# part of the source's and every kernel's cache key, so a changed series rebuilds once.
+patches=("$REPO"/kernel/patches/*.patch)
+[ -f "${patches[0]}" ] || patches=()
+pkey=$(cat /dev/null ${patches[@]+"${patches[@]}"} | sha256sum | cut -c1-8)
+key=$( { echo "$kver"; cat "${frags[@]}" ${patches[@]+"${patches[@]}"}; "$KRUSTC" --version; "$BINDGEN" --version; } | sha256sum | cut -c1-12)
+out=$CACHE/kernel/$flavour-k$key
+mkdir -p "$CACHE/kernel"
+# Two runs may build the same flavour at once (bench and tests): one builds, the other waits.
+exec 8>"$CACHE/kernel/.$flavour.lock"
+flock 8
 if [ -f "$out/.lockclass-done" ]; then
   step "kernel ($flavour) cached at $out"
   echo "$out"; exit 0
 fi
 
-src=$CACHE/src/linux-$kver
-# Two builds may start at once (bench and tests): one unpacks, the other waits for it.
+src=$CACHE/src/linux-$kver-p$pkey
 exec 9>"$CACHE/.unpack.lock"
 flock 9
 if [ ! -f "$src/.lockclass-unpacked" ]; then
-  step "unpacking kernel source $kver"
+  step "unpacking kernel source $kver and applying ${#patches[@]} patch(es) from kernel/patches/"
   rm -rf "$src"; mkdir -p "$src"
   tar -xf "$KERNEL_TARBALL" -C "$src" --strip-components=1
+  for p in ${patches[@]+"${patches[@]}"}; do
+    patch -d "$src" -p1 --batch --forward --quiet <"$p" || die "kernel patch $(basename "$p") does not apply to linux-source $kver"
+  done
   touch "$src/.lockclass-unpacked"
+  # Sources with another patch series are stale.
+  find "$CACHE/src" -mindepth 1 -maxdepth 1 -name "linux-$kver-p*" ! -name "$(basename "$src")" -exec rm -rf {} +
 fi
 flock -u 9
 
@@ -60,5 +74,5 @@ make -s -C "$src" O="$out" "${kmake[@]}" -j"$(nproc)" "${targets[@]}" >"$out/bui
 step "kernel ($flavour) built in $(( $(date +%s) - start )) s"
 touch "$out/.lockclass-done"
 # Older builds of this flavour (other config, compiler or source) are stale: drop them.
-find "$CACHE/kernel" -mindepth 1 -maxdepth 1 -name "$flavour-????????????" ! -name "$(basename "$out")" -exec rm -rf {} +
+find "$CACHE/kernel" -mindepth 1 -maxdepth 1 -name "$flavour-k????????????" ! -name "$(basename "$out")" -exec rm -rf {} +
 echo "$out"

@@ -22,6 +22,10 @@
 #   --timeout SECONDS     watchdog: the guest is killed after this long (default 600)
 #   --expect-splat REGEX  the run must contain this kernel report; its lines are allowed
 #                         (repeatable; see scripts/check-log.sh --expect)
+#   --host-load FILE      write how busy the host was during the boot, besides the guest itself:
+#                         "other_cpu_pct=X steal_pct=Y" (percent of one host CPU, from /proc/stat
+#                         less this run's own processes)
+#   --max-other-cpu PCT   fail the run when others took more than PCT % of a host CPU
 #   --trace               run the guest script with sh -ex (prints each command)
 #   --verbose             stream the whole console, not just progress lines
 #
@@ -34,12 +38,13 @@ usage() { awk 'NR < 5 { next } !/^#/ || /shellcheck/ { exit } { sub(/^# ?/, "");
 bad_usage() { echo "run-guest: $*" >&2; usage; }
 
 kdir='' ko='' script='' log='' cmdline='' smp='' mem=512 timeout=600 icount=0 kvm=0 trace=0 verbose=0 pin=''
+host_load='' max_other=''
 adds=() expects=()
 while [ $# -gt 0 ]; do
   case $1 in
     --icount|--kvm|--trace|--verbose) declare "${1#--}=1"; shift; continue ;;
     -h|--help) usage ;;
-    --kernel|--ko|--script|--log|--add|--smp|--mem|--cmdline|--timeout|--expect-splat|--pin)
+    --kernel|--ko|--script|--log|--add|--smp|--mem|--cmdline|--timeout|--expect-splat|--pin|--host-load|--max-other-cpu)
       [ $# -ge 2 ] || bad_usage "$1 needs a value" ;;
     *) bad_usage "unknown argument '$1'" ;;
   esac
@@ -47,6 +52,7 @@ while [ $# -gt 0 ]; do
     --kernel) kdir=$2 ;; --ko) ko=$2 ;; --script) script=$2 ;; --log) log=$2 ;;
     --add) adds+=("$2") ;; --smp) smp=$2 ;; --mem) mem=$2 ;; --cmdline) cmdline=$2 ;;
     --timeout) timeout=$2 ;; --expect-splat) expects+=("$2") ;; --pin) pin=$2 ;;
+    --host-load) host_load=$2 ;; --max-other-cpu) max_other=$2 ;;
   esac
   shift 2
 done
@@ -58,6 +64,7 @@ for v in smp mem timeout; do
   [ -z "${!v}" ] || [[ ${!v} =~ ^[1-9][0-9]*$ ]] || bad_usage "--$v wants a positive integer, got '${!v}'"
 done
 [ -z "$pin" ] || [[ $pin =~ ^[0-9]+$ ]] || bad_usage "--pin wants a host CPU number, got '$pin'"
+[ -z "$max_other" ] || [[ $max_other =~ ^[0-9]+(\.[0-9]+)?$ ]] || bad_usage "--max-other-cpu wants a percentage, got '$max_other'"
 if [ -f "$kdir/.config" ] && grep -q '^CONFIG_UML=y' "$kdir/.config"; then
   guest=uml image=$kdir/linux
   [ "$icount" = 0 ] && [ "$kvm" = 0 ] || bad_usage "--icount and --kvm are QEMU options; $kdir is a User-Mode Linux kernel"
@@ -158,6 +165,17 @@ else
   what="$image: ${accel[*]} -smp $smp -m $mem$([ "$icount" = 0 ] || echo ' -icount')"
 fi
 
+# Host load: the host's busy and steal time (/proc/stat) over the boot, less the CPU time of
+# this script's own children (the guest and its helpers, reaped by the time it is read).
+host_cpu_s() { awk '/^cpu / { printf "%.2f %.2f\n", ($2 + $3 + $4 + $7 + $8) / hz, $9 / hz }' hz="$(getconf CLK_TCK)" /proc/stat; }
+# `times` must run in this shell: a subshell's children start from zero.
+own_cpu_s() { # VAR: sets VAR to the CPU seconds of this script's reaped children
+  times >"$tmp/times"
+  printf -v "$1" '%s' "$(awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.2f", s }' "$tmp/times")"
+}
+read -r busy0 steal0 <<<"$(host_cpu_s)"
+own_cpu_s own0
+
 mkdir -p "$(dirname "$log")"
 : >"$log"
 step "booting $what, append '$append' (log: $log, watchdog ${timeout}s)"
@@ -187,6 +205,13 @@ wait "$viewpid"   # tail --pid ends within a second of QEMU; let it flush the la
 set -e
 viewpid=''
 elapsed=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+read -r busy1 steal1 <<<"$(host_cpu_s)"
+own_cpu_s own1
+read -r other_pct steal_pct <<<"$(awk -v w="$elapsed" -v busy="$busy0 $busy1" -v own="$own0 $own1" -v steal="$steal0 $steal1" '
+  BEGIN { split(busy, b, " "); split(own, o, " "); split(steal, s, " ")
+          other = (b[2] - b[1] - (o[2] - o[1])) / w * 100; if (other < 0) other = 0
+          printf "%.1f %.1f\n", other, (s[2] - s[1]) / w * 100 }')"
+[ -z "$host_load" ] || echo "other_cpu_pct=$other_pct steal_pct=$steal_pct" >"$host_load"
 
 # Serial output has CRLF line ends and firmware escape sequences: normalise the log once.
 sed -i 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' "$log"
@@ -218,10 +243,13 @@ if ! "$REPO/scripts/check-log.sh" "$log" "${check_args[@]}" >"$tmp/check" 2>&1; 
 fi
 cat "$tmp/check" >&2
 
+if [ -n "$max_other" ] && awk -v o="$other_pct" -v m="$max_other" 'BEGIN { exit !(o > m) }'; then
+  reasons+=("host busy: other processes took $other_pct % of a host CPU during the boot (limit $max_other %), steal $steal_pct %")
+fi
 uptime=$(sed -n 's/.*lockclass-guest: uptime=\([0-9.]*\).*/\1/p' "$log" | tail -n 1)
 if [ ${#reasons[@]} -gt 0 ]; then
   msg=$(IFS=';'; echo "${reasons[*]}"); msg=${msg//;/; }
   echo "run-guest: FAIL: $msg (log: $log)" >&2
   exit 1
 fi
-echo "run-guest: ok: guest script rc=0, no unexpected kernel report; $elapsed s wall, guest uptime ${uptime:-?} s (log: $log)" >&2
+echo "run-guest: ok: guest script rc=0, no unexpected kernel report; $elapsed s wall, guest uptime ${uptime:-?} s, host: others $other_pct % of a CPU, steal $steal_pct % (log: $log)" >&2

@@ -5,7 +5,7 @@
 PACKAGES=(
   linux-source-6.12 rustc-web rust-web-src          # kernel source + a rustc that has core's source
   clang lld llvm libclang-dev                        # LLVM=1 build, bindgen's libclang
-  make gcc bc flex bison libelf-dev libssl-dev cpio dwarves kmod xz-utils
+  make gcc patch bc flex bison libelf-dev libssl-dev cpio dwarves kmod xz-utils
   qemu-system-x86 busybox-static                     # the guest
   fonts-dejavu-core                                  # text in the PNG plots
   valgrind                                           # host export: instructions per lookup

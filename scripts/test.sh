@@ -24,6 +24,7 @@ run "cargo test" cargo test --workspace
 run "loom model checks" env RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR="$REPO/target/loom" \
   cargo test -p host-bench --release --test loom
 run "every benchmark once" cargo bench -p host-bench -- --test
+run "bench staging (a failed or interrupted run keeps results/)" "$REPO/scripts/tests/test-bench.sh"
 run "guest runner self-test" "$REPO/scripts/tests/test-runner.sh"
 run "guest tests" "$REPO/scripts/test-guest.sh"
 

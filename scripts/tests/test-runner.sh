@@ -210,6 +210,36 @@ if [ "$boot" = 1 ]; then
     sleep 1
     if pgrep -f "^$umldir/linux" >/dev/null; then fail "  ... no UML process left behind" "$(pgrep -af "^$umldir/linux" | head -3)"
     else pass "  ... no UML process left behind"; fi
+
+    # Host load: a CPU-bound process beside a boot is seen, and fails it when asked to.
+    ( end=$((SECONDS + 60)); while [ $SECONDS -lt $end ]; do :; done ) &
+    busy=$!
+    t "UML: a busy loop beside the boot fails it (--max-other-cpu 5)" 1 'run-guest: FAIL: host busy: other processes took [0-9.]+ % of a host CPU' \
+      "$RG" --kernel "$umldir" --ko "$umod/rust_minimal.ko" --script "$tmp/uclean.sh" --log "$tmp/ubusy.log" \
+      --host-load "$tmp/ubusy.load" --max-other-cpu 5 --timeout 120
+    kill "$busy" 2>/dev/null || true; wait "$busy" 2>/dev/null || true
+    has "  ... and writes what it saw" "$tmp/ubusy.load" '^other_cpu_pct=([5-9][0-9]|[1-9][0-9][0-9])(\.[0-9])? steal_pct=[0-9.]+$'
+  fi
+
+  # The early boot check (scripts/boot-check.sh) and the FP area sizing of
+  # kernel/patches/0001-um-size-the-FP-register-area-from-the-host.patch. The host's own XSAVE
+  # size is one path; forcing a larger area (as on a host with AMX, about 11 KB) drives the
+  # other, and forcing a smaller one reproduces what an unpatched kernel does on such a host.
+  BC=$S/boot-check.sh
+  t "boot check: the UML kernel boots here" 0 'boot check: .* boots here' "$BC" "$umldir" --log "$tmp/bc.log"
+  has "  ... having sized the FP area from the host" "$tmp/bc.log" "^Checking the host's FP register area\.\.\.[0-9]+ bytes"
+  t "boot check: an FP area forced to 16 KB (larger than any host's) boots" 0 'boots here' \
+    "$BC" "$umldir" --cmdline host_fp_size=16384 --log "$tmp/bc-large.log"
+  has "  ... with the forced size" "$tmp/bc-large.log" '^Using 16384 bytes instead'
+  xsave=$(sed -n "s/^Checking the host's FP register area\.\.\.\([0-9]*\) bytes.*/\1/p" "$tmp/bc.log")
+  if [[ $xsave =~ ^[0-9]+$ ]] && [ "$xsave" -gt 840 ]; then
+    small=$((xsave - 8))   # the patch never goes below a struct _xstate (832 bytes)
+    t "boot check: an FP area smaller than the host's ($small < $xsave bytes) fails, naming the cause" 1 \
+      'cannot boot on this host: User-Mode Linux cannot give a process back its FP registers' \
+      "$BC" "$umldir" --cmdline "host_fp_size=$small" --log "$tmp/bc-small.log"
+    has "  ... the log has the failure seen on AMX hosts" "$tmp/bc-small.log" 'ptrace set fp regs failed, errno = 14'
+  else
+    echo "# (host XSAVE area '$xsave' bytes: too small to force a smaller one; skipped)"
   fi
 fi
 
