@@ -49,6 +49,9 @@ macro_rules! shared_site {
     };
 }
 
+// The sites' positions name their classes in the precision results (results/precision.csv,
+// "two_locations.rs:56:40"): moving them changes those names, so changes above this line keep
+// them where they are.
 /// Site A: one position in the source, one `Location` object per copy of this file.
 pub(crate) static SITE_A: SharedSite = shared_site!();
 /// Site B.
