@@ -35,10 +35,11 @@ pub(crate) struct Accepted {
 /// Checks the plan's classes, leaked memory and estimated time; `EINVAL` refuses it.
 pub(crate) fn accept(plan: &Plan) -> Result<Accepted> {
     let infos = infos(plan)?;
-    let past_limit = budget::admit(plan, &infos)?;
+    let budget = budget::admit(plan, &infos)?;
     let (cal, estimate) = calibrate::calibrate(
         plan,
         &infos,
+        budget.class_scale_milli,
         |k, plan, thread_ns| (STRATEGIES[plan.strategies[k]].probe)(plan, thread_ns),
         // SAFETY: at load, before any run: the loading task alone uses the strategies, and
         // the probes have given back their classes.
@@ -48,6 +49,6 @@ pub(crate) fn accept(plan: &Plan) -> Result<Accepted> {
         infos,
         cal,
         estimate,
-        past_limit,
+        past_limit: budget.past_limit,
     })
 }

@@ -52,7 +52,7 @@ pub(crate) fn classes_needed(plan: &Plan, infos: &[&StrategyInfo]) -> u64 {
 
 /// `Calibration::class_scale_milli`: classes at the plan's peak over classes when probed.
 /// Without `lockdep_classes=` the classes in use are taken as few (256), which overestimates.
-pub(crate) fn class_scale_milli(plan: &Plan, needed: u64) -> u64 {
+fn class_scale_milli(plan: &Plan, needed: u64) -> u64 {
     let in_use = plan.lockdep_classes.unwrap_or(256).max(1);
     (in_use + needed) * 1000 / in_use
 }
@@ -147,9 +147,17 @@ fn check_classes(plan: &Plan, infos: &[&StrategyInfo]) -> Result<bool> {
     Err(EINVAL)
 }
 
+/// What the class budget found out about an admitted plan.
+pub(crate) struct Budget {
+    /// It may go past lockdep's class limit (`past_class_limit=1`).
+    pub(crate) past_limit: bool,
+    /// `Calibration::class_scale_milli` for its peak class count.
+    pub(crate) class_scale_milli: u64,
+}
+
 /// Checks the plan's lockdep classes and the memory the RFC's leak would leave; `EINVAL`
-/// refuses it. Returns whether it may go past lockdep's class limit (`past_class_limit=1`).
-pub(crate) fn admit(plan: &Plan, infos: &[&StrategyInfo]) -> Result<bool> {
+/// refuses it.
+pub(crate) fn admit(plan: &Plan, infos: &[&StrategyInfo]) -> Result<Budget> {
     let past_limit = check_classes(plan, infos)?;
     let bucket_bytes =
         size_of::<Bucket<KMutex, KernelKey>>().max(size_of::<Bucket<KSpinLock, KernelKey>>());
@@ -159,5 +167,8 @@ pub(crate) fn admit(plan: &Plan, infos: &[&StrategyInfo]) -> Result<bool> {
         size_of::<Record<KernelKey>>() as u64,
         bucket_bytes as u64,
     ))?;
-    Ok(past_limit)
+    Ok(Budget {
+        past_limit,
+        class_scale_milli: class_scale_milli(plan, classes_needed(plan, infos)),
+    })
 }

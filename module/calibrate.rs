@@ -7,6 +7,7 @@
 
 use crate::cost::{self, Estimate};
 use crate::fmt::{self, List};
+use crate::glue;
 use crate::kernel_env::{time_unregister_ns, Kernel};
 use crate::params::{Mode, Plan};
 use crate::sites::{CallSite, CALL_SITES};
@@ -17,7 +18,6 @@ use crate::units::{
     PROBE_OPS_PER_OBJECT_CONCURRENT,
 };
 use crate::workload::{atomic_batch, concurrent_run, init_batch, lookup_batch, steady_chunk};
-use crate::{budget, glue};
 use core::hint::black_box;
 use kernel::prelude::*;
 
@@ -154,12 +154,14 @@ pub(crate) fn probe<S: Strategy<Env = Kernel>>(
 
 /// Measures everything the plan's estimate needs, checking the estimate against
 /// `max_seconds` twice: after the grace period alone (a lower bound, before any probe runs),
-/// and after every strategy's probe. `probe(k, ...)` probes `plan.strategies[k]`; `reset()`
-/// empties every strategy afterwards (probes leave records, unregistered now rather than
-/// inside the first timed configuration).
+/// and after every strategy's probe. `class_scale_milli` comes from the class budget
+/// (`budget.rs`); `probe(k, ...)` probes `plan.strategies[k]`; `reset()` empties every
+/// strategy afterwards (probes leave records, unregistered now rather than inside the first
+/// timed configuration).
 pub(crate) fn calibrate(
     plan: &Plan,
     infos: &[&StrategyInfo],
+    class_scale_milli: u64,
     probe: impl Fn(usize, &Plan, u64) -> Result<UnitCosts>,
     reset: impl FnOnce(),
 ) -> Result<(Calibration, Estimate)> {
@@ -169,7 +171,7 @@ pub(crate) fn calibrate(
         thread_ns: 0,
         line_ns: 0,
         units: KVec::with_capacity(plan.strategies.len(), GFP_KERNEL)?,
-        class_scale_milli: budget::class_scale_milli(plan, budget::classes_needed(plan, infos)),
+        class_scale_milli,
         spent_ns: 0,
     };
     cal.spent_ns = glue::now_ns() - t0;
