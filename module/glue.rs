@@ -36,12 +36,16 @@ pub(crate) struct Params {
 }
 
 /// A `charp` parameter as a string, `None` if unset.
-fn param_str(p: *const c_char) -> Option<&'static CStr> {
+///
+/// # Safety
+///
+/// `p` is null or a `charp` parameter of this module as the C side hands it out: a
+/// NUL-terminated string, never changed (0444) and alive as long as the module.
+unsafe fn param_str(p: *const c_char) -> Option<&'static CStr> {
     if p.is_null() {
         return None;
     }
-    // SAFETY: a `charp` module parameter of this module: NUL-terminated, read-only, and alive
-    // as long as the module (glue.h, params.c).
+    // SAFETY: see above (caller).
     Some(unsafe { CStr::from_char_ptr(p) })
 }
 
@@ -54,11 +58,20 @@ pub(crate) fn params() -> Params {
         ffi::lcb_params(p.as_mut_ptr());
         p.assume_init()
     };
+    // SAFETY: `lcb_params` hands out the `charp` parameters' own strings (params.c).
+    let (strategy, mode, threads, sites) = unsafe {
+        (
+            param_str(p.strategy),
+            param_str(p.mode),
+            param_str(p.threads),
+            param_str(p.sites),
+        )
+    };
     Params {
-        strategy: param_str(p.strategy),
-        mode: param_str(p.mode),
-        threads: param_str(p.threads),
-        sites: param_str(p.sites),
+        strategy,
+        mode,
+        threads,
+        sites,
         loops: p.loops,
         runs: p.runs,
         warmup: p.warmup,
@@ -74,8 +87,9 @@ pub(crate) fn params() -> Params {
 
 /// `scenario=`, if given (and not empty).
 pub(crate) fn scenario() -> Option<&'static CStr> {
-    // SAFETY: no preconditions; it returns the parameter's string (see `param_str`).
-    param_str(unsafe { ffi::lcb_param_scenario() }).filter(|s| !s.is_empty())
+    // SAFETY: no preconditions; it returns the `scenario` parameter's own string
+    // (precision/params.c), as `param_str` needs.
+    unsafe { param_str(ffi::lcb_param_scenario()) }.filter(|s| !s.is_empty())
 }
 
 /// Monotonic clock, ns (`ktime_get`, from the `kernel` crate).
