@@ -110,11 +110,11 @@ pub(crate) fn non_preemptible<R>(f: impl FnOnce() -> R) -> R {
     r
 }
 
-/// Lets the scheduler run something else (between runs, so long loads stay friendly). The
-/// module calls it only from process context (module init, kthreads); `cond_resched` itself
-/// may be called from any context that may sleep, and is a no-op check otherwise.
+/// Lets the scheduler run something else (between runs, so long loads stay friendly). Meant
+/// for process context; called where sleeping is not allowed, the kernel warns ("sleeping
+/// function called from invalid context") rather than misbehaving.
 pub(crate) fn cond_resched() {
-    // SAFETY: no preconditions beyond process context, which every caller here is in.
+    // SAFETY: no memory-safety preconditions (see above).
     unsafe { ffi::lcb_cond_resched() }
 }
 
