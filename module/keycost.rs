@@ -18,7 +18,6 @@ use crate::strategies::{DYNAMIC, POOL};
 use crate::strategy::{Env, Strategy};
 use crate::units::per;
 use core::hint::black_box;
-use kernel::bindings;
 use kernel::prelude::*;
 
 /// Key kinds measured, each one more stop along `static_obj()` (then `is_dynamic_key()`).
@@ -60,7 +59,7 @@ pub(crate) fn report(plan: &Plan) -> Result {
     // Taking the address of an extern static creates no reference (no `unsafe` needed). A
     // kernel without lockdep has no such key, and never gets here (`main.rs`).
     #[cfg(CONFIG_LOCKDEP)]
-    let vmlinux = core::ptr::addr_of_mut!(bindings::__lockdep_no_validate__);
+    let vmlinux = core::ptr::addr_of_mut!(kernel::bindings::__lockdep_no_validate__);
     #[cfg(not(CONFIG_LOCKDEP))]
     let vmlinux = core::ptr::null_mut();
     let vmlinux = Class {
