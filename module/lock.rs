@@ -2,7 +2,7 @@
 
 //! The module's one kernel lock type, [`KernelLock`]: a `struct mutex` or `spinlock_t` that
 //! takes any lockdep class (a static key, a table's registered key, a pool slot, a
-//! `Location`), built in place (`pin_init`) and never moved. The timed loops, the key-cost rows,
+//! `Location`), built in place (`pin_init`, or a [`LockSlot`] reused) and never moved. The timed loops, the key-cost rows,
 //! the precision scenarios (in both modules: the peer mounts this file too) and the tables'
 //! bucket locks all use it; no other file calls `__mutex_init`, `mutex_lock` or `mutex_unlock`.
 //!
@@ -13,6 +13,7 @@
 //! are those backends' calls, inlined (docs/design.md, "The module's lock").
 
 use core::marker::PhantomData;
+use core::pin::Pin;
 use kernel::bindings;
 use kernel::ffi::c_char;
 use kernel::init::PinInit;
@@ -137,8 +138,10 @@ impl LockKind for SpinLockKind {
 }
 
 /// A kernel lock of kind `K` whose class is valid for `'c`. Pinned: the C lock must not move
-/// once initialised (lockdep and the wait list hold its address).
+/// once initialised (lockdep and the wait list hold its address). `repr(transparent)`: a
+/// [`LockSlot`] holds one in place.
 #[pin_data]
+#[repr(transparent)]
 pub(crate) struct KernelLock<'c, K: LockKind> {
     #[pin]
     state: Opaque<K::State>,
@@ -192,6 +195,34 @@ impl<'c, K: LockKind> KernelLock<'c, K> {
         // SAFETY: taken above by this thread.
         unsafe { self.unlock() };
         r
+    }
+}
+
+/// Room for one lock of kind `K`, pinned once and reused: each [`LockSlot::init`] makes a new
+/// lock there, of a class borrowed as long as that lock is, as a lock constructor called in a
+/// loop would make one after another. The timed `init`/`acquire` loops and the key-cost rows
+/// use one per batch: a lock per operation without building (and, in the code rustc emits,
+/// clearing) a new pinned place each time.
+#[repr(transparent)]
+pub(crate) struct LockSlot<K: LockKind>(Opaque<K::State>);
+
+impl<K: LockKind> LockSlot<K> {
+    /// An empty slot.
+    pub(crate) fn new() -> Self {
+        Self(Opaque::uninit())
+    }
+
+    /// A new, unlocked lock of `class` in this slot. The lock made there before is gone: its
+    /// borrow of the slot, and so of its class, has ended.
+    #[inline(always)]
+    pub(crate) fn init<'a>(self: Pin<&'a mut Self>, class: ClassRef<'a>) -> &'a KernelLock<'a, K> {
+        let p = self.0.get();
+        // SAFETY: the slot is pinned and borrowed mutably (no lock made here before is in use);
+        // the class is valid for `'a`, as long as the lock returned.
+        unsafe { K::init(p, class.class()) };
+        // SAFETY: `KernelLock` is `repr(transparent)` over the same `Opaque<K::State>`, now
+        // initialised; it is borrowed for `'a` and never moved.
+        unsafe { &*p.cast::<KernelLock<'a, K>>() }
     }
 }
 

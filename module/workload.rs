@@ -7,7 +7,7 @@
 
 use crate::glue;
 use crate::kernel_env::{class_ref, Kernel};
-use crate::lock::ClassMutex;
+use crate::lock::{LockSlot, MutexKind};
 use crate::params::MAX_THREADS;
 use crate::sites::CallSite;
 use crate::strategy::{Held, Strategy};
@@ -111,16 +111,17 @@ pub(crate) fn atomic_batch<S: Strategy<Env = Kernel>>(
 
 /// Class lookup plus `mutex` initialisation with it (lockdep_init_map under lockdep); with
 /// `acquire`, also the first lock/unlock, where lockdep looks the class up or registers it.
-/// The mutex is pinned on the stack, one per operation, and borrows the class's token, so it
-/// cannot outlive the class.
+/// One mutex per operation, made in a slot pinned on the stack for the batch; each borrows
+/// its class's token, so it cannot outlive the class.
 #[inline(never)]
 pub(crate) fn init_batch<S: Strategy<Env = Kernel>, const ACQUIRE: bool>(
     s: &S,
     sites: &'static [CallSite],
     ops: u64,
 ) -> usize {
+    let mut slot = core::pin::pin!(LockSlot::<MutexKind>::new());
     for_each_class(s, sites, &mut 0, ops, GFP_KERNEL, |held| {
-        kernel::stack_pin_init!(let m = ClassMutex::new(class_ref(held)));
+        let m = slot.as_mut().init(class_ref(held));
         if ACQUIRE {
             m.with(|| ());
         }

@@ -9,7 +9,7 @@
 use super::{new_lock, two_locations, Expected, Peer, Scenario};
 use crate::glue;
 use crate::kernel_env::{class_ref, set_alloc_fail_every, Kernel, LEAK_KEYS};
-use crate::lock::{nest, ClassMutex};
+use crate::lock::{nest, LockSlot, MutexKind};
 use crate::ops::StrategyOps;
 use crate::sites::{site, CallSite, CALL_SITES, COMPILED_SITES};
 use crate::strategy::{Held, Keys};
@@ -256,8 +256,8 @@ fn class_limit(s: &'static StrategyOps) -> Result<Option<usize>> {
 /// Initialises a mutex with the class `held` holds and takes it once: lockdep makes the class
 /// at the first acquire.
 fn acquire_once(held: &Held<'_, Kernel>) {
-    kernel::stack_pin_init!(let m = ClassMutex::new(class_ref(held)));
-    m.with(|| ());
+    let slot = core::pin::pin!(LockSlot::<MutexKind>::new());
+    slot.init(class_ref(held)).with(|| ());
 }
 
 /// 7. `abba-two-sites` with every allocation failing, so table strategies and `dynamic` fall
