@@ -5,14 +5,19 @@
 //! plan runs, on a few sites. Runs before the plan is accepted, so it must stay short: a few
 //! grace periods and a few thousand operations.
 
-use crate::cost::{
-    self, steady_chunk, UnitCosts, PROBE_OPS, PROBE_OPS_PER_OBJECT, PROBE_OPS_PER_OBJECT_CONCURRENT,
-};
+use crate::cost::{self, Estimate};
+use crate::fmt::{self, List};
 use crate::glue;
+use crate::kernel_env::{time_unregister_ns, Kernel};
 use crate::params::{Mode, Plan};
 use crate::sites::{CallSite, CALL_SITES};
-use crate::strategy::{Keys, Strategy, StrategyInfo};
-use crate::workload::{atomic_batch, concurrent_run, init_batch, lookup_batch};
+use crate::strategies::StrategyInfo;
+use crate::strategy::{Keys, Strategy};
+use crate::units::{
+    per, probe_sites, Calibration, UnitCosts, PROBE_OPS, PROBE_OPS_PER_OBJECT,
+    PROBE_OPS_PER_OBJECT_CONCURRENT,
+};
+use crate::workload::{atomic_batch, concurrent_run, init_batch, lookup_batch, steady_chunk};
 use core::hint::black_box;
 use kernel::prelude::*;
 
@@ -23,7 +28,7 @@ const GP_SAMPLES: usize = 3;
 pub(crate) fn grace_period_ns() -> Result<u64> {
     let mut ns = [0u64; GP_SAMPLES];
     for v in ns.iter_mut() {
-        *v = glue::time_unregister_ns()?;
+        *v = time_unregister_ns()?;
     }
     // Three values: the median without a sort.
     let [a, b, c] = ns;
@@ -41,12 +46,6 @@ pub(crate) fn thread_start_ns(plan: &Plan) -> Result<u64> {
     Ok(per(glue::now_ns().wrapping_sub(t0), t as u64))
 }
 
-/// `total / count`, 0 for no count. No panicking path: a division or overflow check in these
-/// probes would end the function in a call objtool (6.12) does not know returns never.
-pub(crate) fn per(total: u64, count: u64) -> u64 {
-    total.checked_div(count).unwrap_or(0)
-}
-
 /// ns of `ops` operations at `ps` each.
 fn ns_of(ops: u64, ps: u64) -> u64 {
     ops.saturating_mul(ps) / 1000
@@ -62,7 +61,7 @@ fn elapsed_ns(f: impl FnOnce() -> usize) -> u64 {
 /// keys) are timed one at a time until `PROBE_OPS_PER_OBJECT` of them, or fewer once they
 /// have taken `PER_OBJECT_PROBE_NS`: a few on a kernel with slow grace periods, enough on one
 /// with fast ones for the clock's resolution.
-fn ps_per_op<S: Strategy>(ops: u64, mut batch: impl FnMut(u64) -> usize) -> u64 {
+fn ps_per_op<S: Strategy<Env = Kernel>>(ops: u64, mut batch: impl FnMut(u64) -> usize) -> u64 {
     if S::KEYS != Keys::PerObject {
         return per(elapsed_ns(|| batch(ops)).saturating_mul(1000), ops);
     }
@@ -79,14 +78,19 @@ const PER_OBJECT_PROBE_NS: u64 = 2_000_000;
 
 /// `s`'s unit costs in the modes the plan runs. Leaves up to `PROBE_SITES` records in `s`'s
 /// table (the caller resets it before the plan runs).
-pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> Result<UnitCosts> {
+pub(crate) fn probe<S: Strategy<Env = Kernel>>(
+    s: &'static S,
+    plan: &Plan,
+    thread_ns: u64,
+) -> Result<UnitCosts> {
     let info = StrategyInfo::of::<S>();
     let max_sites = plan.sites.iter().copied().max().unwrap_or(1);
-    let sites: &'static [CallSite] = &CALL_SITES[..cost::probe_sites(S::KEYS, max_sites)];
+    let sites: &'static [CallSite] = &CALL_SITES[..probe_sites(S::KEYS, max_sites)];
     let n = sites.len() as u64;
     let ops = plan.loops.min(S::MAX_OPS).min(PROBE_OPS).max(1);
     let mut u = UnitCosts::default();
-    s.reset();
+    // SAFETY: the loading task alone uses `s` now (no lookup in flight, no class held).
+    unsafe { s.reset() };
     // A populating pass: misses for the tables.
     let populate = elapsed_ns(|| lookup_batch(s, sites, n));
     u.miss_ns = per(populate, n);
@@ -146,4 +150,59 @@ pub(crate) fn probe<S: Strategy>(s: &'static S, plan: &Plan, thread_ns: u64) -> 
         u.op_ps[mode as usize] = ps;
     }
     Ok(u)
+}
+
+/// Measures everything the plan's estimate needs, checking the estimate against
+/// `max_seconds` twice: after the grace period alone (a lower bound, before any probe runs),
+/// and after every strategy's probe. `class_scale_milli` comes from the class budget
+/// (`budget.rs`); `probe(k, ...)` probes `plan.strategies[k]`; `reset()` empties every
+/// strategy afterwards (probes leave records, unregistered now rather than inside the first
+/// timed configuration).
+pub(crate) fn calibrate(
+    plan: &Plan,
+    infos: &[&StrategyInfo],
+    class_scale_milli: u64,
+    probe: impl Fn(usize, &Plan, u64) -> Result<UnitCosts>,
+    reset: impl FnOnce(),
+) -> Result<(Calibration, Estimate)> {
+    let t0 = glue::now_ns();
+    let mut cal = Calibration {
+        gp_ns: grace_period_ns()?,
+        thread_ns: 0,
+        line_ns: 0,
+        units: KVec::with_capacity(plan.strategies.len(), GFP_KERNEL)?,
+        class_scale_milli,
+        spent_ns: 0,
+    };
+    cal.spent_ns = glue::now_ns() - t0;
+    // Its log line is timed: every result row costs one such line.
+    let t_line = glue::now_ns();
+    cost::admit(plan, infos, &cal, "lower_bound")?;
+    cal.line_ns = glue::now_ns() - t_line;
+    cal.thread_ns = thread_start_ns(plan)?;
+    let probed = (|| -> Result {
+        for (k, info) in infos.iter().enumerate() {
+            let u = probe(k, plan, cal.thread_ns)?;
+            // A line right after a batch, and a reschedule point, as after every timed run:
+            // the most such a line took counts for every result row.
+            let t_line = glue::now_ns();
+            pr_info!(
+                "unit strategy={} miss_ns={} class_ns={} concurrent_fixed_ns={} op_ns={}\n",
+                info.name,
+                u.miss_ns,
+                u.class_ns,
+                u.concurrent_fixed_ns,
+                List(u.op_ps.iter().map(|&ps| fmt::Milli(ps)))
+            );
+            glue::cond_resched();
+            cal.line_ns = cal.line_ns.max(glue::now_ns() - t_line);
+            cal.units.push(u, GFP_KERNEL)?;
+        }
+        Ok(())
+    })();
+    reset();
+    probed?;
+    cal.spent_ns = glue::now_ns() - t0;
+    let estimate = cost::admit(plan, infos, &cal, "plan")?;
+    Ok((cal, estimate))
 }

@@ -8,73 +8,14 @@
 //! classes a plan can create and the memory the RFC's leak mode leaves behind, so that a plan
 //! that would run for hours, switch lockdep off or exhaust memory is refused before it starts.
 
+use crate::fmt::Secs;
 use crate::keycost;
-use crate::params::{Mode, Plan, MODES};
-use crate::strategy::{Keys, StrategyInfo};
+use crate::params::{Mode, Plan};
+use crate::strategies::StrategyInfo;
+use crate::strategy::Keys;
+use crate::units::{Calibration, UnitCosts};
+use crate::workload::steady_chunk;
 use kernel::prelude::*;
-
-/// Sites the calibration probes cycle through (each probe of a table strategy leaves that many
-/// records, unregistered before the plan runs: one grace period each).
-pub(crate) const PROBE_SITES: usize = 2;
-/// Operations per calibration batch (fewer for per-object keys, whose operations wait for a
-/// grace period each: at most this many, see `calibrate.rs`, and 2 per thread in `concurrent`).
-pub(crate) const PROBE_OPS: u64 = 512;
-pub(crate) const PROBE_OPS_PER_OBJECT: u64 = 16;
-pub(crate) const PROBE_OPS_PER_OBJECT_CONCURRENT: u64 = 2;
-/// Sites of the populating pass for per-object keys (each operation waits for a grace period).
-pub(crate) const PROBE_SITES_PER_OBJECT: usize = 1;
-/// Sites the calibration probe of a strategy with keys `keys` looks up, in a plan whose
-/// largest site count is `max_sites`.
-pub(crate) fn probe_sites(keys: Keys, max_sites: usize) -> usize {
-    max_sites.min(if keys == Keys::PerObject {
-        PROBE_SITES_PER_OBJECT
-    } else {
-        PROBE_SITES
-    })
-}
-
-/// Most lookups per untimed chunk with which `concurrent` threads warm up and keep the load on.
-const STEADY_CHUNK: u64 = 256;
-
-/// Lookups per untimed chunk for a timed batch of `ops`: a sixteenth of it, so a thread that
-/// has ended its batch re-checks often (and per-object keys, at 64 ops, wait for few grace
-/// periods), at most `STEADY_CHUNK`.
-pub(crate) fn steady_chunk(ops: u64) -> u64 {
-    (ops / 16).clamp(1, STEADY_CHUNK)
-}
-
-/// One strategy's unit costs, measured at load.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct UnitCosts {
-    /// Picoseconds per operation in each mode (indexed as `MODES`), classes already made. For
-    /// `concurrent`: wall time per operation of each thread, with the plan's most threads.
-    pub(crate) op_ps: [u64; MODES.len()],
-    /// ns to make one table record (allocate, name, register its key).
-    pub(crate) miss_ns: u64,
-    /// ns a first acquire costs beyond a later one (lockdep makes the class).
-    pub(crate) class_ns: u64,
-    /// ns every `concurrent` run pays whatever its length (thread start-up, barriers); 0 when
-    /// not measured (per-object keys: in `thread_ns` and the operation cost instead).
-    pub(crate) concurrent_fixed_ns: u64,
-}
-
-/// Everything measured at load.
-pub(crate) struct Calibration {
-    /// One key unregistration: its RCU grace period, mostly.
-    pub(crate) gp_ns: u64,
-    /// Starting and joining one kthread of a `concurrent` run.
-    pub(crate) thread_ns: u64,
-    /// Printing one log line (a result row goes to the console as it is made).
-    pub(crate) line_ns: u64,
-    /// Per entry of `plan.strategies`.
-    pub(crate) units: KVec<UnitCosts>,
-    /// Factor (x1000) on `class_ns` for the plan's peak class count: lockdep compares a new
-    /// class's name with every class it holds (`count_matching_names()`), so making a class
-    /// costs more the more classes there are.
-    pub(crate) class_scale_milli: u64,
-    /// What the calibration itself took.
-    pub(crate) spent_ns: u64,
-}
 
 /// The cost of one configuration (strategy x mode x sites x threads).
 #[derive(Clone, Copy, Default)]
@@ -110,16 +51,6 @@ impl ConfigCost {
     }
 }
 
-/// Operations per run of `mode` for a strategy (what `workload.rs` does).
-pub(crate) fn ops_per_run(plan: &Plan, info: &StrategyInfo, mode: Mode, sites: usize) -> u64 {
-    match mode {
-        Mode::Create => (sites as u64).min(info.max_ops),
-        // The mutex in atomic mode only demonstrates the report; a few operations are enough.
-        Mode::Atomic if !info.atomic_safe => plan.loops.min(info.max_ops).min(16),
-        _ => plan.loops.min(info.max_ops),
-    }
-}
-
 fn ns(ops: u64, ps_per_op: u64) -> u64 {
     ops.saturating_mul(ps_per_op) / 1000
 }
@@ -136,7 +67,7 @@ pub(crate) fn config_cost(
     prev_sites: usize,
 ) -> ConfigCost {
     let n = sites as u64;
-    let ops = ops_per_run(plan, info, mode, sites);
+    let ops = plan.ops_per_run(info, mode, sites);
     let runs = (plan.warmup + plan.runs) as u64;
     let unregisters = info.keys == Keys::Table && !plan.leak_keys;
     let lookup_ps = u.op_ps[Mode::Lookup as usize];
@@ -230,43 +161,14 @@ pub(crate) struct Estimate {
     pub(crate) configs: u64,
 }
 
-/// Calls `f(strategy entry, mode, sites, threads, prev_sites)` for every configuration the
-/// plan runs, in order (the harness runs the same loops); `prev_sites` is the sites of the
-/// strategy's previous configuration (0 for its first), whose records this one's reset removes.
-pub(crate) fn for_each_config(
-    plan: &Plan,
-    infos: &[&StrategyInfo],
-    mut f: impl FnMut(usize, Mode, usize, u32, usize),
-) {
-    for (k, info) in infos.iter().enumerate() {
-        let mut prev = 0;
-        for &mode in plan.modes.iter() {
-            if !plan.runs_mode(info, mode) {
-                continue;
-            }
-            for &sites in plan.sites.iter() {
-                if mode == Mode::Concurrent {
-                    for &t in plan.threads.iter() {
-                        f(k, mode, sites, t, prev);
-                        prev = sites;
-                    }
-                } else {
-                    f(k, mode, sites, 1, prev);
-                    prev = sites;
-                }
-            }
-        }
-    }
-}
-
 /// The whole plan's estimate; `infos[k]` describes `plan.strategies[k]`.
-pub(crate) fn estimate(plan: &Plan, infos: &[&StrategyInfo], cal: &Calibration) -> Estimate {
+fn estimate(plan: &Plan, infos: &[&StrategyInfo], cal: &Calibration) -> Estimate {
     let mut e = Estimate {
         total_ns: cal.spent_ns,
         ..Estimate::default()
     };
     let runs = plan.warmup + plan.runs;
-    for_each_config(plan, infos, |k, mode, sites, t, prev| {
+    plan.for_each_config(infos, |k, mode, sites, t, prev| {
         let u = cal.units.get(k).copied().unwrap_or_default();
         let c = config_cost(plan, infos[k], &u, cal, mode, sites, t, prev);
         // Never less than its grace periods (per-object keys' probed operations include
@@ -308,7 +210,7 @@ pub(crate) fn estimate(plan: &Plan, infos: &[&StrategyInfo], cal: &Calibration) 
 }
 
 /// The parameter to lower when the estimate is too long: what dominates it.
-pub(crate) fn what_to_lower(plan: &Plan, infos: &[&StrategyInfo], e: &Estimate) -> &'static str {
+fn what_to_lower(plan: &Plan, infos: &[&StrategyInfo], e: &Estimate) -> &'static str {
     if e.gp_ns >= e.timed_ns {
         if plan.modes.contains(&Mode::Create) {
             "runs (or sites, or leave out mode=create)"
@@ -322,4 +224,48 @@ pub(crate) fn what_to_lower(plan: &Plan, infos: &[&StrategyInfo], e: &Estimate) 
     } else {
         "runs"
     }
+}
+
+/// The plan's estimate from what `cal` holds so far, logged as `kind`; `EINVAL` (with a line
+/// saying what to lower) if it is longer than `max_seconds`.
+pub(crate) fn admit(
+    plan: &Plan,
+    infos: &[&StrategyInfo],
+    cal: &Calibration,
+    kind: &str,
+) -> Result<Estimate> {
+    let e = estimate(plan, infos, cal);
+    pr_info!(
+        "estimate kind={} seconds={} timed_s={} grace_periods={} gp_s={} gp_ns={} calibration_s={} configs={} max_seconds={}\n",
+        kind,
+        Secs(e.total_ns),
+        Secs(e.timed_ns),
+        e.gps,
+        Secs(e.gp_ns),
+        cal.gp_ns,
+        Secs(cal.spent_ns),
+        e.configs,
+        plan.max_seconds
+    );
+    if e.total_ns <= plan.max_seconds as u64 * 1_000_000_000 {
+        return Ok(e);
+    }
+    let lower = what_to_lower(plan, infos, &e);
+    pr_err!(
+        "invalid parameters: the plan is estimated at {} s ({} grace periods of {} ns, {} s of timed operations), more than max_seconds={}; lower {}, or raise max_seconds\n",
+        Secs(e.total_ns),
+        e.gps,
+        cal.gp_ns,
+        Secs(e.timed_ns),
+        plan.max_seconds,
+        lower
+    );
+    pr_err!(
+        "error param=max_seconds value={} valid=estimate_s<={} estimate_s={} lower={}\n",
+        plan.max_seconds,
+        plan.max_seconds,
+        Secs(e.total_ns),
+        lower.split(' ').next().unwrap_or(lower)
+    );
+    Err(EINVAL)
 }

@@ -1,13 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The C functions the Rust side of lockclass_bench calls (declared again in glue.rs). */
+/*
+ * The C functions the Rust side of lockclass_bench calls: what the 6.12 `kernel` crate lacks
+ * (module parameters, preemption, CPU counts, config-dependent lockdep calls, kthreads with a
+ * start barrier). The Rust declarations are generated from this file by bindgen at build time
+ * (Kbuild: module/glue_bindings.rs), so the two cannot differ.
+ */
 #ifndef LOCKCLASS_BENCH_GLUE_H
 #define LOCKCLASS_BENCH_GLUE_H
 
+#ifdef LCB_BINDGEN
+/* bindgen parses this file alone, without the kernel's headers: the types it needs. */
+#include <stdbool.h>
+#include <stddef.h>
+typedef unsigned long long u64;
+#else
 #include <linux/types.h>
+#endif
 
 struct lock_class_key;
 
-/* The parameters (params.def), as lcb_params() reads them; glue.rs mirrors this struct. */
+/* The parameters (params.def), as lcb_params() reads them. */
 #define LCB_TYPE_charp const char *
 #define LCB_TYPE_int int
 #define LCB_TYPE_bool bool
@@ -21,9 +33,9 @@ struct lcb_params {
 	bool threads_is_default;
 };
 void lcb_params(struct lcb_params *out);
-size_t lcb_params_size(void);
+/* The precision scenario's name (precision/params.c); "" when none was given. */
+const char *lcb_param_scenario(void);
 
-u64 lcb_now_ns(void);
 void lcb_preempt_disable(void);
 void lcb_preempt_enable(void);
 void lcb_cond_resched(void);
@@ -34,11 +46,6 @@ void lcb_register_key(struct lock_class_key *key);
 void lcb_unregister_key(struct lock_class_key *key);
 long lcb_gp_waits(void);
 unsigned long lcb_max_lock_classes(void);
-s64 lcb_time_unregister_ns(void);
-void lcb_alloc_fail_every(int k);
-long lcb_live_allocs(void);
-void *lcb_alloc(size_t size);
-void lcb_free(void *p);
 int lcb_run_threads(unsigned int n, void (*fn)(void *ctx, unsigned int idx), void *ctx);
 
 #endif

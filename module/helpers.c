@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the Rust side needs and the 6.12 `kernel` crate does not offer: static inlines and
- * macros (preemption, clocks, online CPUs), config-dependent lockdep calls, kthreads with a
- * start barrier, and the module's one allocator (counted, with optional fault injection).
+ * macros (preemption, online CPUs), config-dependent lockdep calls, and kthreads with a start
+ * barrier. Clocks and memory come from the `kernel` crate (`Ktime`, `KBox`).
  */
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -13,11 +13,9 @@
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/timekeeping.h>
 
 #include "glue.h"
 
-u64 lcb_now_ns(void) { return ktime_get_ns(); }
 void lcb_preempt_disable(void) { preempt_disable(); }
 void lcb_preempt_enable(void) { preempt_enable(); }
 void lcb_cond_resched(void) { cond_resched(); }
@@ -50,59 +48,6 @@ unsigned long lcb_max_lock_classes(void)
 #else
 	return 0;
 #endif
-}
-
-/*
- * ns that one lockdep_unregister_key() of a registered, never used key takes on this kernel:
- * what the plan's cost model charges per unregistration (mostly the grace period). 0 without
- * lockdep, -ENOMEM if no scratch key could be allocated.
- */
-s64 lcb_time_unregister_ns(void)
-{
-	struct lock_class_key *key;
-	u64 t0, t1;
-
-	if (!IS_ENABLED(CONFIG_LOCKDEP))
-		return 0;
-	key = kzalloc(sizeof(*key), GFP_KERNEL);
-	if (!key)
-		return -ENOMEM;
-	lockdep_register_key(key);
-	t0 = ktime_get_ns();
-	lcb_unregister_key(key);
-	t1 = ktime_get_ns();
-	kfree(key);
-	return t1 - t0;
-}
-
-static atomic_long_t live_allocs = ATOMIC_LONG_INIT(0);
-static atomic_long_t alloc_calls = ATOMIC_LONG_INIT(0);
-static int fail_every;
-
-void lcb_alloc_fail_every(int k) { fail_every = k; atomic_long_set(&alloc_calls, 0); }
-long lcb_live_allocs(void) { return atomic_long_read(&live_allocs); }
-
-/*
- * Zeroed memory; GFP_ATOMIC when the caller cannot sleep (the spinlock, rcu and cached tables
- * may be asked for a class with preemption disabled), GFP_KERNEL otherwise.
- */
-void *lcb_alloc(size_t size)
-{
-	void *p;
-
-	if (fail_every > 0 && atomic_long_inc_return(&alloc_calls) % fail_every == 0)
-		return NULL;
-	p = kzalloc(size, preemptible() ? GFP_KERNEL : GFP_ATOMIC);
-	if (p)
-		atomic_long_inc(&live_allocs);
-	return p;
-}
-
-void lcb_free(void *p)
-{
-	if (p)
-		atomic_long_dec(&live_allocs);
-	kfree(p);
 }
 
 /* Runs fn(ctx, i) on n kthreads, thread i bound to the i-th online CPU, all released together. */

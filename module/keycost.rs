@@ -9,15 +9,15 @@
 //! the rows below put a figure on each stop of that path. Printed per load, before the plan's
 //! results, when the plan runs `init` on a lockdep kernel.
 
-use crate::calibrate::per;
 use crate::glue;
+use crate::kernel_env::{class_ref, Kernel};
+use crate::lock::{Class, ClassRef, LockSlot, MutexKind};
 use crate::params::Plan;
 use crate::sites::CALL_SITES;
-use crate::strategy::{dynamic, pool, Strategy};
+use crate::strategies::{DYNAMIC, POOL};
+use crate::strategy::{Env, Strategy};
+use crate::units::per;
 use core::hint::black_box;
-use core::mem::MaybeUninit;
-use kernel::bindings;
-use kernel::ffi::c_char;
 use kernel::prelude::*;
 
 /// Key kinds measured, each one more stop along `static_obj()` (then `is_dynamic_key()`).
@@ -32,15 +32,14 @@ pub(crate) fn ops(plan: &Plan) -> u64 {
     plan.loops.clamp(1, MAX_OPS)
 }
 
-/// `ops` inits of one local mutex with `key`; ns for the batch.
+/// `ops` inits of a mutex with `class`, in one slot pinned on the stack; ns for the batch.
 #[inline(never)]
-fn init_batch(key: *mut bindings::lock_class_key, name: *const c_char, ops: u64) -> u64 {
-    let mut m = MaybeUninit::<bindings::mutex>::zeroed();
+fn init_batch(class: ClassRef<'_>, ops: u64) -> u64 {
+    let mut slot = core::pin::pin!(LockSlot::<MutexKind>::new());
     let t0 = glue::now_ns();
     for _ in 0..ops {
-        // SAFETY: `m` is a local mutex nobody else sees and never locked; `key` is static or
-        // registered (caller), `name` a NUL-terminated string that outlives the call.
-        unsafe { bindings::__mutex_init(m.as_mut_ptr(), name, black_box(key)) };
+        // `black_box`: the class is reloaded every time, as a lock constructor's argument.
+        slot.as_mut().init(black_box(class));
     }
     glue::now_ns() - t0
 }
@@ -52,40 +51,49 @@ pub(crate) fn report(plan: &Plan) -> Result {
     // A registered key, as `dynamic` makes one per lock (and the tables one per site); given
     // back below (one grace period). Its fallback (the `Location`, when memory is short) would
     // measure another kind: refuse rather than mislabel.
-    let registered = dynamic::INSTANCE.class(site);
-    if registered.key == site.loc as *const _ as *mut _ {
+    let registered = DYNAMIC.class(site, GFP_KERNEL);
+    if registered.class().key == Kernel::location_class(site).key {
         return Err(ENOMEM);
     }
-    let pool_class = pool::INSTANCE.class(site);
+    let pooled = POOL.class(site, GFP_KERNEL);
     // Taking the address of an extern static creates no reference (no `unsafe` needed). A
     // kernel without lockdep has no such key, and never gets here (`main.rs`).
     #[cfg(CONFIG_LOCKDEP)]
-    let vmlinux = core::ptr::addr_of_mut!(bindings::__lockdep_no_validate__);
+    let vmlinux = core::ptr::addr_of_mut!(kernel::bindings::__lockdep_no_validate__);
     #[cfg(not(CONFIG_LOCKDEP))]
     let vmlinux = core::ptr::null_mut();
-    let kinds: [(&str, *mut bindings::lock_class_key, *const c_char); KINDS] = [
+    let vmlinux = Class {
+        key: vmlinux,
+        name: site.name.as_char_ptr(),
+    };
+    // SAFETY: kernel data, and this module's read-only data (the `Location`): static keys,
+    // named by static strings, valid as long as the module. (Without lockdep the first is
+    // null, which `__mutex_init` then never reads; and `main.rs` runs this only with lockdep.)
+    let (vmlinux, rodata) = unsafe {
+        (
+            ClassRef::new(vmlinux),
+            ClassRef::new(Kernel::location_class(site)),
+        )
+    };
+    let kinds: [(&str, ClassRef<'_>); KINDS] = [
         // Kernel data: `static_obj()`'s first check answers.
-        ("vmlinux_static", vmlinux, site.name),
+        ("vmlinux_static", vmlinux),
         // A macro's `static` key in this module's data: every kernel check, then the module
         // lookup.
-        ("module_static", site.key as *const _ as *mut _, site.name),
+        ("module_static", ClassRef::of_static(site.key, site.name)),
         // The `Location` in this module's read-only data (the `location` strategy).
-        (
-            "module_rodata",
-            site.loc as *const _ as *mut _,
-            site.loc_name,
-        ),
+        ("module_rodata", rodata),
         // A slot of the `pool` strategy's static pool (module data, as the macro key).
-        ("pool", pool_class.key, pool_class.name),
+        ("pool", class_ref(&pooled)),
         // A kmalloc'd registered key: all of `static_obj()`, then `is_dynamic_key()`.
-        ("registered", registered.key, registered.name),
+        ("registered", class_ref(&registered)),
     ];
     // Kinds take turns, batch by batch: the host's speed drifts over seconds under User-Mode
     // Linux, and a drift then touches every kind alike rather than the ones measured last.
     let mut ns = [[0u64; RUNS]; KINDS];
     for run in 0..=RUNS {
-        for (k, &(_, key, class_name)) in kinds.iter().enumerate() {
-            let t = init_batch(key, class_name, ops);
+        for (k, &(_, class)) in kinds.iter().enumerate() {
+            let t = init_batch(class, ops);
             // Run 0 warms up.
             if let Some(v) = run.checked_sub(1).and_then(|r| ns[k].get_mut(r)) {
                 *v = t;
@@ -94,7 +102,7 @@ pub(crate) fn report(plan: &Plan) -> Result {
         glue::cond_resched();
     }
     let possible = glue::possible_cpus();
-    for (k, &(name, _, _)) in kinds.iter().enumerate() {
+    for (k, &(name, _)) in kinds.iter().enumerate() {
         let ns = &mut ns[k];
         ns.sort_unstable();
         pr_info!(
@@ -107,7 +115,7 @@ pub(crate) fn report(plan: &Plan) -> Result {
             crate::fmt::Milli(per(ns[0].saturating_mul(1000), ops)),
         );
     }
-    // The mutex that used it is gone.
-    dynamic::INSTANCE.release(site, registered);
+    // The mutexes that used it are gone: give the registered key back (one grace period).
+    drop(registered);
     Ok(())
 }

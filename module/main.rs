@@ -6,28 +6,48 @@
 //! address as a static key, macro-created static keys, per-object dynamic keys, and a two-level
 //! `cached` table) for lookup, creation, lock init and first acquire, concurrently and with
 //! preemption disabled. Everything runs at `insmod`; results go to the kernel log.
+//!
+//! The modules stand in layers, each importing only from those below it (no import circle):
+//!
+//! - `main`, `accept` (is a plan admitted: `budget`, then `calibrate`), `ops` (the strategy
+//!   table: a calibration probe and a harness entry per strategy), `precision` (scenarios);
+//! - `harness` (runs a strategy's configurations), `report`;
+//! - `calibrate` (unit costs measured at load, checked against the model), `budget` (classes,
+//!   leaked memory), `cost` (the model), `keycost` (key-cost rows);
+//! - `workload` (the timed batches), `configs` (a plan's configurations), `units` (unit costs
+//!   and probe sizes), `params`, `param_desc`;
+//! - `strategies` (the instances), `kernel_env` (keys, bucket locks, memory), `lock`, `sites`,
+//!   `glue` (the C side, the clock), `fmt`; and the shared `algo` and `strategy`.
 
 use kernel::prelude::*;
 
 /// The lock-class tables, shared with the host benchmarks.
 #[path = "../lockclass-core/src/algo/mod.rs"]
 pub mod algo;
+/// The strategies, written once over an environment (the kernel's is `kernel_env::Kernel`),
+/// shared with the host benchmarks.
+#[path = "../lockclass-core/src/strategy/mod.rs"]
+pub mod strategy;
 
 mod accept;
 mod budget;
 mod calibrate;
+mod configs;
 mod cost;
 mod fmt;
 mod glue;
+mod harness;
 mod kernel_env;
 mod keycost;
+mod lock;
 mod ops;
 mod param_desc;
 mod params;
 mod precision;
 mod report;
 mod sites;
-mod strategy;
+mod strategies;
+mod units;
 mod workload;
 
 use accept::Accepted;
@@ -75,7 +95,7 @@ fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
         keycost::report(plan)?;
     }
     // Only now: the probes ran without injected failures and unregistered their keys.
-    glue::set_alloc_fail_every(plan.fail_alloc_every as i32);
+    kernel_env::set_alloc_fail_every(plan.fail_alloc_every);
     kernel_env::LEAK_KEYS.store(plan.leak_keys, Ordering::Relaxed);
     let mut report = Report::new(
         infos.len() * plan.modes.len(),
@@ -134,16 +154,9 @@ fn clock_step_ns() -> u64 {
     }
 }
 
-/// Unregisters and frees what every strategy holds (unless the RFC's leak is asked for).
-fn reset_all() {
-    for s in STRATEGIES.iter() {
-        (s.reset)();
-    }
-}
-
 impl kernel::Module for LockclassBench {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        if precision::requested() {
+        if glue::scenario().is_some() {
             // A lockdep precision scenario instead of the benchmark (module/precision/).
             let leak_keys = precision::run()?;
             return Ok(LockclassBench { leak_keys });
@@ -160,7 +173,8 @@ impl kernel::Module for LockclassBench {
             } else {
                 "error"
             }));
-            reset_all();
+            // SAFETY: init is failing: nothing runs or holds a class any more.
+            unsafe { ops::reset_all() };
             e
         };
         let plan = params::plan().map_err(refused)?;
@@ -180,7 +194,8 @@ impl kernel::Module for LockclassBench {
                 pr_err!("benchmark failed ({:?}), cleaning up\n", e);
                 // EINVAL here is a failed `check` (a table with more or fewer classes than sites).
                 end_of_test(Some(if e == EINVAL { "check_failed" } else { "error" }));
-                reset_all();
+                // SAFETY: as above.
+                unsafe { ops::reset_all() };
                 Err(e)
             }
         }
@@ -197,10 +212,12 @@ fn end_of_test(failure: Option<&str>) {
 
 impl Drop for LockclassBench {
     fn drop(&mut self) {
-        reset_all();
+        // SAFETY: the module is going away: no benchmark or scenario runs, no class is held
+        // (the precision peer, which borrows classes, depends on this module and is gone).
+        unsafe { ops::reset_all() };
         pr_info!(
             "exit live_allocs={} leaked={} leak_keys={}\n",
-            glue::live_allocs(),
+            kernel_env::live_allocs(),
             kernel_env::LEAKED.load(Ordering::Relaxed),
             self.leak_keys as u8
         );

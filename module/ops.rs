@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The ops table: one row per strategy (from `strategy::strategy_list!`), each a set of
-//! monomorphized entry points into the harness, as refscale.c's `ref_scale_ops`. It sits on
-//! top, beside `main.rs`: it names the strategies, the plan, the harness and the report.
+//! The ops table: one row per strategy (from the shared `strategy_list!`), each a set of
+//! monomorphized entry points into the calibration and the harness, as refscale.c's
+//! `ref_scale_ops`. It sits on top, beside `main.rs`: it names the strategies, the plan, the
+//! harness and the report.
 
-use crate::cost::{Calibration, UnitCosts};
+use crate::kernel_env::Kernel;
 use crate::params::Plan;
 use crate::report::Report;
 use crate::sites::CallSite;
-use crate::strategy::{strategy_list, Class, Stats, StrategyInfo, INFOS};
-use crate::{calibrate, workload};
+use crate::strategies::{Instance, Stats, StrategyInfo, INFOS};
+use crate::strategy::{Held, Strategy};
+use crate::units::{Calibration, UnitCosts};
+use crate::{calibrate, harness};
 use kernel::error::Result;
 
 /// One row of the strategy table.
@@ -19,39 +22,54 @@ pub(crate) struct StrategyOps {
     pub(crate) probe: fn(&Plan, u64) -> Result<UnitCosts>,
     /// Runs the plan's modes for this strategy (monomorphized: no indirect call per operation).
     pub(crate) run: fn(&Plan, &UnitCosts, &Calibration, &mut Report) -> Result,
-    /// The class for a lock created at a site (the precision scenarios take their locks with it).
-    pub(crate) class: fn(&'static CallSite) -> Class,
-    /// Gives back a class from `class`.
-    pub(crate) release: fn(&'static CallSite, Class),
-    /// Empties the strategy's table (module exit, failed init).
-    pub(crate) reset: fn(),
+    /// The class for a lock created at a site, in process context (the precision scenarios
+    /// take their locks with it); given back when the token is dropped.
+    pub(crate) class: fn(&'static CallSite) -> Held<'static, Kernel>,
+    /// Empties the strategy's table.
+    ///
+    /// # Safety
+    ///
+    /// As [`Strategy::reset`]: no lookup in flight, no class of the strategy held.
+    pub(crate) reset: unsafe fn(),
     /// Memory and class counts.
     pub(crate) stats: fn() -> Stats,
 }
 
 macro_rules! ops {
-    ($ty:ty, $instance:expr) => {
+    ($ty:ty) => {
         StrategyOps {
             info: StrategyInfo::of::<$ty>(),
-            probe: |plan, thread_ns| calibrate::probe(&$instance, plan, thread_ns),
+            probe: |plan, thread_ns| calibrate::probe(<$ty>::get(), plan, thread_ns),
             run: |plan, units, cal, report| {
-                workload::run_strategy(&$instance, plan, units, cal, report)
+                harness::run_strategy(<$ty>::get(), plan, units, cal, report)
             },
-            class: |site| <$ty as Strategy>::class(&$instance, site),
-            release: |site, c| <$ty as Strategy>::release(&$instance, site, c),
-            reset: || <$ty as Strategy>::reset(&$instance),
-            stats: || <$ty as Strategy>::stats(&$instance),
+            class: |site| <$ty>::get().class(site, GFP_KERNEL),
+            // SAFETY: forwarded from the caller of the row's `reset`.
+            reset: || unsafe { <$ty>::get().reset() },
+            stats: || Stats::of(<$ty>::get()),
         }
     };
 }
 
 macro_rules! ops_table {
-    ($($ty:ty => $instance:expr),* $(,)?) => {
+    ($($ty:ty),* $(,)?) => {
         /// Every strategy, in output order (`INFOS`'s order).
         pub(crate) static STRATEGIES: [StrategyOps; INFOS.len()] = {
-            use crate::strategy::*;
-            [$(ops!($ty, $instance)),*]
+            use kernel::prelude::GFP_KERNEL;
+            [$(ops!($ty)),*]
         };
     };
 }
-strategy_list!(ops_table);
+crate::strategy_list!(ops_table, Kernel);
+
+/// Unregisters and frees what every strategy holds (unless the RFC's leak is asked for).
+///
+/// # Safety
+///
+/// As [`Strategy::reset`], for every strategy: no lookup in flight, no class held.
+pub(crate) unsafe fn reset_all() {
+    for s in STRATEGIES.iter() {
+        // SAFETY: forwarded from the caller.
+        unsafe { (s.reset)() };
+    }
+}

@@ -7,7 +7,7 @@
 //! other parameters are described next to their declaration in `params.c`.
 
 use crate::params::MODES;
-use crate::strategy::NAMES;
+use crate::strategies::NAMES;
 
 /// `MODES`' names.
 const MODE_NAMES: [&str; MODES.len()] = {

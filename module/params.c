@@ -32,5 +32,3 @@ void lcb_params(struct lcb_params *out)
 #undef TABLE_PARAM
 	out->threads_is_default = threads == threads_default;
 }
-
-size_t lcb_params_size(void) { return sizeof(struct lcb_params); }

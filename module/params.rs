@@ -5,8 +5,7 @@
 
 use crate::glue;
 use crate::sites::COMPILED_SITES;
-use crate::strategy::{StrategyInfo, NAMES};
-use kernel::ffi::c_char;
+use crate::strategies::{StrategyInfo, NAMES};
 use kernel::prelude::*;
 use kernel::str::CStr;
 
@@ -158,13 +157,10 @@ fn repeated(name: &str, value: &str, item: impl core::fmt::Display) -> Error {
     EINVAL
 }
 
-fn as_str(name: &str, p: *const c_char) -> Result<&'static str> {
-    if p.is_null() {
+fn as_str(name: &str, p: Option<&'static CStr>) -> Result<&'static str> {
+    let Some(s) = p else {
         return Err(refuse(name, "", "a non-empty value", "missing value"));
-    }
-    // SAFETY: the C side's charp parameters are NUL-terminated strings that live as long as
-    // the module.
-    let s = unsafe { CStr::from_char_ptr(p) };
+    };
     let s = s
         .to_str()
         .map_err(|_| refuse(name, "?", "ASCII names and numbers", "not valid UTF-8"))?;
@@ -261,7 +257,7 @@ fn bounded(name: &str, v: i32, lo: i32, hi: i32) -> Result<u32> {
 
 /// Reads and validates every parameter.
 pub(crate) fn plan() -> Result<Plan> {
-    let p = glue::raw_params()?;
+    let p = glue::params();
 
     let strategies = names("strategy", as_str("strategy", p.strategy)?, &NAMES)?;
     let mode_names = MODES.map(Mode::name);

@@ -4,7 +4,7 @@
 //! `Location` and its own `static` lock class key (what `static_lock_class!()` gives a site).
 
 use core::panic::Location;
-use kernel::ffi::c_char;
+use kernel::str::CStr;
 use kernel::sync::LockClassKey;
 
 /// One call site, captured at compile time.
@@ -14,16 +14,13 @@ pub(crate) struct CallSite {
     /// This site's macro-created static key.
     pub(crate) key: &'static LockClassKey,
     /// "file:line", as `optional_name!()` names a macro-created class.
-    pub(crate) name: *const c_char,
+    pub(crate) name: &'static CStr,
     /// "file:line:column", the name of every class whose key is `loc` itself (the `location`
     /// strategy, and the tables' fallback when they cannot allocate): one name per key, and
     /// the same text as the tables' records for this site. Built at compile time here; a
     /// `#[track_caller]` constructor in a real kernel has no such static string (docs).
-    pub(crate) loc_name: *const c_char,
+    pub(crate) loc_name: &'static CStr,
 }
-
-// SAFETY: all fields point at immutable or lockdep-managed statics.
-unsafe impl Sync for CallSite {}
 
 /// One call site at the position of this macro's invocation: `Location::caller()` and
 /// `line!()` report the outermost invocation, and `static_lock_class!()` makes one key per
@@ -33,20 +30,15 @@ macro_rules! site {
         CallSite {
             loc: ::core::panic::Location::caller(),
             key: ::kernel::static_lock_class!(),
-            name: ::core::concat!(::core::file!(), ":", ::core::line!(), "\0")
-                .as_ptr()
-                .cast(),
+            name: ::kernel::c_str!(::core::concat!(::core::file!(), ":", ::core::line!())),
             // `line!()`/`column!()` report the outermost invocation, as `Location::caller()`.
-            loc_name: ::core::concat!(
+            loc_name: ::kernel::c_str!(::core::concat!(
                 ::core::file!(),
                 ":",
                 ::core::line!(),
                 ":",
-                ::core::column!(),
-                "\0"
-            )
-            .as_ptr()
-            .cast(),
+                ::core::column!()
+            )),
         }
     };
 }

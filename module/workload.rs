@@ -1,27 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The workloads (`mode=`), generic over the strategy so every timed loop is monomorphized:
-//! the harness makes one indirect call per *batch*, never per operation (refscale's
-//! `readsection(nloops)` shape). Timing itself is in `run_timed`, apart from what is timed.
+//! The timed batches of each mode, generic over the strategy so every timed loop is
+//! monomorphized: the harness makes one indirect call per *batch*, never per operation
+//! (refscale's `readsection(nloops)` shape). The bottom of the module's timing: it knows the
+//! strategies, the lock and the clock, not the plan, the cost model or the report.
 
-use crate::cost::{self, Calibration, UnitCosts};
 use crate::glue;
-use crate::params::{Context, Measure, Mode, Plan, MAX_THREADS};
-use crate::report::{Report, Row};
-use crate::sites::{CallSite, CALL_SITES};
-use crate::strategy::{Class, Keys, Strategy, StrategyInfo};
+use crate::kernel_env::{class_ref, Kernel};
+use crate::lock::{LockSlot, MutexKind};
+use crate::params::MAX_THREADS;
+use crate::sites::CallSite;
+use crate::strategy::{Held, Strategy};
 use core::hint::black_box;
-use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use kernel::bindings;
+use kernel::alloc::Flags;
 use kernel::prelude::*;
 
 /// Operations per preemption-disabled section in `atomic` mode: long enough that the
 /// enable/disable pair is noise, short enough to keep scheduling latency low.
 const ATOMIC_CHUNK: u64 = 4096;
 
-/// Cycles through `sites` from `*cursor`, `ops` times: asks for a class, does `with` with it
-/// (inlined: the closure is monomorphized, not called indirectly), gives the class back.
+/// Most lookups per untimed chunk with which `concurrent` threads warm up and keep the load on.
+const STEADY_CHUNK: u64 = 256;
+
+/// Lookups per untimed chunk for a timed batch of `ops`: a sixteenth of it, so a thread that
+/// has ended its batch re-checks often (and per-object keys, at 64 ops, wait for few grace
+/// periods), at most `STEADY_CHUNK`.
+pub(crate) fn steady_chunk(ops: u64) -> u64 {
+    (ops / 16).clamp(1, STEADY_CHUNK)
+}
+
+/// Cycles through `sites` from `*cursor`, `ops` times: asks for a class (allocating with
+/// `flags` on a miss), does `with` with it (inlined: the closure is monomorphized, not called
+/// indirectly), gives the class back (drops the token).
 ///
 /// The sites are walked by a slice iterator, restarted at the end, so the site's address is a
 /// register the loop steps and `noop` (that address as its key) needs no load, where the
@@ -30,12 +41,13 @@ const ATOMIC_CHUNK: u64 = 4096;
 /// addresses: 8 instructions per lookup for all three under icount, where an index walk with
 /// a plain `^=` gave `noop` one more than `location` (docs/design.md, Timing).
 #[inline(always)]
-fn for_each_class<S: Strategy>(
+fn for_each_class<S: Strategy<Env = Kernel>>(
     s: &S,
     sites: &'static [CallSite],
     cursor: &mut usize,
     ops: u64,
-    mut with: impl FnMut(Class),
+    flags: Flags,
+    mut with: impl FnMut(&Held<'_, Kernel>),
 ) -> usize {
     let mut acc = 0usize;
     let Some(first) = sites.first() else {
@@ -50,10 +62,10 @@ fn for_each_class<S: Strategy>(
                 first
             }
         };
-        let c = s.class(site);
-        with(c);
-        acc ^= crate::algo::keep(c.key as usize);
-        s.release(site, c);
+        let held = s.class(site, flags);
+        with(&held);
+        acc ^= crate::algo::keep(held.class().key as usize);
+        drop(held);
     }
     *cursor = sites.len() - walk.len();
     acc
@@ -61,22 +73,37 @@ fn for_each_class<S: Strategy>(
 
 /// Lookups only.
 #[inline(always)]
-fn lookups<S: Strategy>(s: &S, sites: &'static [CallSite], cursor: &mut usize, ops: u64) -> usize {
-    for_each_class(s, sites, cursor, ops, |_| {})
+fn lookups<S: Strategy<Env = Kernel>>(
+    s: &S,
+    sites: &'static [CallSite],
+    cursor: &mut usize,
+    ops: u64,
+    flags: Flags,
+) -> usize {
+    for_each_class(s, sites, cursor, ops, flags, |_| {})
 }
 
+/// Lookups in process context, which may sleep (a miss allocates with `GFP_KERNEL`).
 #[inline(never)]
-pub(crate) fn lookup_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: u64) -> usize {
-    lookups(s, sites, &mut 0, ops)
+pub(crate) fn lookup_batch<S: Strategy<Env = Kernel>>(
+    s: &S,
+    sites: &'static [CallSite],
+    ops: u64,
+) -> usize {
+    lookups(s, sites, &mut 0, ops, GFP_KERNEL)
 }
 
-/// Lookups with preemption disabled, in chunks.
+/// Lookups with preemption disabled, in chunks (a miss allocates with `GFP_ATOMIC`).
 #[inline(never)]
-pub(crate) fn atomic_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: u64) -> usize {
+pub(crate) fn atomic_batch<S: Strategy<Env = Kernel>>(
+    s: &S,
+    sites: &'static [CallSite],
+    ops: u64,
+) -> usize {
     let (mut acc, mut done, mut cursor) = (0usize, 0u64, 0usize);
     while done < ops {
         let n = (ops - done).min(ATOMIC_CHUNK);
-        acc ^= glue::non_preemptible(|| lookups(s, sites, &mut cursor, n));
+        acc ^= glue::non_preemptible(|| lookups(s, sites, &mut cursor, n, GFP_ATOMIC));
         done += n;
     }
     acc
@@ -84,148 +111,29 @@ pub(crate) fn atomic_batch<S: Strategy>(s: &S, sites: &'static [CallSite], ops: 
 
 /// Class lookup plus `mutex` initialisation with it (lockdep_init_map under lockdep); with
 /// `acquire`, also the first lock/unlock, where lockdep looks the class up or registers it.
+/// One mutex per operation, made in a slot pinned on the stack for the batch; each borrows
+/// its class's token, so it cannot outlive the class.
 #[inline(never)]
-pub(crate) fn init_batch<S: Strategy, const ACQUIRE: bool>(
+pub(crate) fn init_batch<S: Strategy<Env = Kernel>, const ACQUIRE: bool>(
     s: &S,
     sites: &'static [CallSite],
     ops: u64,
 ) -> usize {
-    let mut m = MaybeUninit::<bindings::mutex>::zeroed();
-    for_each_class(s, sites, &mut 0, ops, |c| {
-        // SAFETY: `m` is a local mutex nobody else sees; it is unlocked whenever it is
-        // re-initialised; the key is valid (static, or registered until `release`).
-        unsafe {
-            bindings::__mutex_init(m.as_mut_ptr(), c.name, c.key);
-            if ACQUIRE {
-                bindings::mutex_lock(m.as_mut_ptr());
-                bindings::mutex_unlock(m.as_mut_ptr());
-            }
+    let mut slot = core::pin::pin!(LockSlot::<MutexKind>::new());
+    for_each_class(s, sites, &mut 0, ops, GFP_KERNEL, |held| {
+        let m = slot.as_mut().init(class_ref(held));
+        if ACQUIRE {
+            m.with(|| ());
         }
     })
 }
 
 /// Times one batch: ns for the whole batch.
 #[inline(always)]
-fn run_timed(batch: impl FnOnce() -> usize) -> u64 {
+pub(crate) fn run_timed(batch: impl FnOnce() -> usize) -> u64 {
     let t0 = glue::now_ns();
     black_box(batch());
     glue::now_ns() - t0
-}
-
-/// Runs every mode of the plan for strategy `s`, reporting as it goes. Leaves `s`'s table
-/// populated (as a long-running kernel would have it) for the stats line and module exit.
-pub(crate) fn run_strategy<S: Strategy>(
-    s: &'static S,
-    plan: &Plan,
-    units: &UnitCosts,
-    cal: &Calibration,
-    report: &mut Report,
-) -> Result {
-    let info = StrategyInfo::of::<S>();
-    // Sites of the previous configuration, whose records the next reset unregisters.
-    let mut prev_sites = 0;
-    // Sites a pool has claimed a key for (from the calibration probe on): it never forgets one.
-    let max_sites = plan.sites.iter().copied().max().unwrap_or(1);
-    let mut claimed = cost::probe_sites(S::KEYS, max_sites);
-    for &mode in plan.modes.iter() {
-        report.progress(S::NAME, mode);
-        if !plan.runs_mode(&info, mode) {
-            report.skip(S::NAME, mode, "might_sleep");
-            continue;
-        }
-        for &nsites in plan.sites.iter() {
-            let sites: &'static [CallSite] = &CALL_SITES[..nsites];
-            let threads: &[u32] = if mode.context() == Context::Threads {
-                &plan.threads
-            } else {
-                &[1]
-            };
-            for &t in threads {
-                let est = cost::config_cost(plan, &info, units, cal, mode, nsites, t, prev_sites);
-                prev_sites = nsites;
-                // Every configuration starts from an empty table.
-                s.reset();
-                report.begin_config(S::NAME, mode, t, nsites as u32);
-                run_mode(s, plan, report, mode, sites, t, &est)?;
-                report.end_config()?;
-                claimed = claimed.max(nsites);
-                if plan.fail_alloc_every == 0 {
-                    // However many threads raced to create them, each site has one class.
-                    match S::KEYS {
-                        Keys::Table => report.check(S::NAME, mode, nsites, s.stats().classes)?,
-                        Keys::Pool => report.check(S::NAME, mode, claimed, s.stats().classes)?,
-                        Keys::Static | Keys::PerObject => {}
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn run_mode<S: Strategy>(
-    s: &'static S,
-    plan: &Plan,
-    report: &mut Report,
-    mode: Mode,
-    sites: &'static [CallSite],
-    threads: u32,
-    est: &cost::ConfigCost,
-) -> Result {
-    let ops = cost::ops_per_run(plan, &StrategyInfo::of::<S>(), mode, sites.len());
-    // Populate the table (untimed) so timed runs measure hits; in atomic mode with preemption
-    // disabled, so the misses take the GFP_ATOMIC path. Not in `create` (it measures misses)
-    // nor in `concurrent`, whose first run has every thread racing to create the same sites.
-    if mode.measures() != Measure::Create && mode.context() != Context::Threads {
-        let n = sites.len() as u64;
-        black_box(if mode.context() == Context::PreemptOff {
-            atomic_batch(s, sites, n)
-        } else {
-            lookup_batch(s, sites, n)
-        });
-    }
-    for run in 0..plan.warmup + plan.runs {
-        let (gp0, t0) = (glue::gp_waits(), glue::now_ns());
-        let (ns, max_ns) = match (mode.context(), mode.measures()) {
-            (Context::Threads, _) => {
-                let (mean, max) = concurrent_run(s, sites, ops, threads)?;
-                (mean, Some(max))
-            }
-            (Context::PreemptOff, _) => (run_timed(|| atomic_batch(s, sites, ops)), None),
-            (Context::Task, Measure::Lookup) => (run_timed(|| lookup_batch(s, sites, ops)), None),
-            (Context::Task, Measure::Init) => {
-                (run_timed(|| init_batch::<S, false>(s, sites, ops)), None)
-            }
-            (Context::Task, Measure::Acquire) => {
-                (run_timed(|| init_batch::<S, true>(s, sites, ops)), None)
-            }
-            (Context::Task, Measure::Create) => {
-                // Every run starts from an empty table, so it measures real misses.
-                s.reset();
-                (run_timed(|| lookup_batch(s, sites, ops)), None)
-            }
-        };
-        let (gps, wall_ns) = (glue::gp_waits() - gp0, glue::now_ns() - t0);
-        if run >= plan.warmup {
-            report.result(Row {
-                strategy: S::NAME,
-                mode,
-                threads,
-                sites: sites.len() as u32,
-                run: run - plan.warmup + 1,
-                ops,
-                ps_per_op: ns * 1000 / ops.max(1),
-                max_ps_per_op: max_ns.map(|m| m * 1000 / ops.max(1)),
-                // Per operation of all threads together.
-                gp_milli_per_op: gps * 1000 / (ops * threads as u64).max(1),
-                est_ns: est.run_estimate_ns(run),
-                wall_ns,
-                batch_ns: ns,
-            })?;
-        }
-        glue::cond_resched();
-    }
-    Ok(())
 }
 
 /// `threads` kthreads, one per CPU, released together, in refscale's reader shape: each warms
@@ -233,31 +141,34 @@ fn run_mode<S: Strategy>(
 /// its own batch; then keeps the load on with untimed chunks until the last thread has ended
 /// its timed batch, so every timed batch runs against the same contention from start to end.
 /// Returns (mean, max) timed batch in ns.
-pub(crate) fn concurrent_run<S: Strategy>(
+pub(crate) fn concurrent_run<S: Strategy<Env = Kernel>>(
     s: &'static S,
     sites: &'static [CallSite],
     ops: u64,
     threads: u32,
 ) -> Result<(u64, u64)> {
-    let elapsed: [AtomicU64; MAX_THREADS] = [const { AtomicU64::new(0) }; MAX_THREADS];
+    #[allow(clippy::declare_interior_mutable_const)]
+    const ZERO: AtomicU64 = AtomicU64::new(0);
+    // A constant repeated (an inline `const {}` block needs rustc 1.79): fresh atomics each.
+    let elapsed: [AtomicU64; MAX_THREADS] = [ZERO; MAX_THREADS];
     let warming = AtomicU32::new(threads);
     let timing = AtomicU32::new(threads);
-    let chunk = cost::steady_chunk(ops);
+    let chunk = steady_chunk(ops);
     glue::run_on_threads(threads, &|i: u32| {
         let mut cursor = 0;
-        black_box(lookups(s, sites, &mut cursor, chunk));
+        black_box(lookups(s, sites, &mut cursor, chunk, GFP_KERNEL));
         // AcqRel/Acquire, as refscale's atomic_dec_return()/atomic_read_acquire(): the
         // counters order nothing else (each thread's data is its own), they only say when.
         if warming.fetch_sub(1, Ordering::AcqRel) != 1 {
             while warming.load(Ordering::Acquire) != 0 {
-                black_box(lookups(s, sites, &mut cursor, chunk));
+                black_box(lookups(s, sites, &mut cursor, chunk, GFP_KERNEL));
             }
         }
         let ns = run_timed(|| lookup_batch(s, sites, ops));
         elapsed[i as usize].store(ns, Ordering::Relaxed);
         if timing.fetch_sub(1, Ordering::AcqRel) != 1 {
             while timing.load(Ordering::Acquire) != 0 {
-                black_box(lookups(s, sites, &mut cursor, chunk));
+                black_box(lookups(s, sites, &mut cursor, chunk, GFP_KERNEL));
             }
         }
     })?;

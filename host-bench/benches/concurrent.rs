@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `concurrent`: 1 up to as many threads as the machine has CPUs (read at run time), looking up
 //! the same shared sites at once (hit path); the time is per operation and per thread (each
 //! thread does `sites` lookups per iteration).
@@ -9,13 +11,13 @@ use criterion::{
 use host_bench::harness::{
     self, concurrent_param, lookup_batch, run_concurrent, thread_counts, CONCURRENT_SITE_COUNTS,
 };
-use host_bench::strategy::{self, Strategy, Visit};
+use host_bench::strategy::{self, HostStrategy, Visit};
 use std::hint::black_box;
 
 struct Concurrent<'a, 'c>(&'a mut BenchmarkGroup<'c, WallTime>);
 
 impl Visit for Concurrent<'_, '_> {
-    fn visit<S: Strategy>(&mut self) {
+    fn visit<S: HostStrategy>(&mut self) {
         let s = S::new();
         for n in CONCURRENT_SITE_COUNTS {
             let sites = harness::pass_sites(n);

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `create`: the miss path, the cost of the first lookup of each site in a fresh strategy
 //! (table allocation outside the timing, bucket and record allocation and key registration
 //! inside it).
@@ -7,13 +9,13 @@ use criterion::{
     criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
 };
 use host_bench::harness::{self, create_batch_size, lookup_batch, SITE_COUNTS};
-use host_bench::strategy::{self, Strategy, Visit};
+use host_bench::strategy::{self, HostStrategy, Visit};
 use std::hint::black_box;
 
 struct Create<'a, 'c>(&'a mut BenchmarkGroup<'c, WallTime>);
 
 impl Visit for Create<'_, '_> {
-    fn visit<S: Strategy>(&mut self) {
+    fn visit<S: HostStrategy>(&mut self) {
         for n in SITE_COUNTS {
             let sites = harness::sites(n);
             let batch = create_batch_size::<S>(sites);

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `hash`: what picking a bucket costs: SipHash over file, line and column (the RFC), a cheap
 //! FxHash over the same, and a multiply-shift of the `Location`'s address (`cached`).
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! `lookup`: the hit path, every strategy over 1..all compiled sites, after a warm-up pass
 //! has created every class. `noop` is the harness baseline.
 
@@ -6,13 +8,13 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
 };
 use host_bench::harness::{self, lookup_batch, SITE_COUNTS};
-use host_bench::strategy::{self, Strategy, Visit};
+use host_bench::strategy::{self, HostStrategy, Visit};
 use std::hint::black_box;
 
 struct Lookup<'a, 'c>(&'a mut BenchmarkGroup<'c, WallTime>);
 
 impl Visit for Lookup<'_, '_> {
-    fn visit<S: Strategy>(&mut self) {
+    fn visit<S: HostStrategy>(&mut self) {
         let s = S::new();
         for n in SITE_COUNTS {
             let sites = harness::pass_sites(n);

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The host environment of the content-keyed tables: heap memory, one of [`crate::locks`] per
 //! bucket, and key registration through [`crate::registry`].
 
@@ -61,8 +63,10 @@ pub(crate) unsafe fn free<T>(p: NonNull<T>) {
 unsafe impl<L: BucketLock + Default> TableEnv for HostEnv<L> {
     type Lock = L;
     type Key = NamedKey;
+    /// The host allocator takes no flags.
+    type Flags = ();
 
-    fn alloc_bucket(&self) -> Option<NonNull<Bucket<L, NamedKey>>> {
+    fn alloc_bucket(&self, _flags: ()) -> Option<NonNull<Bucket<L, NamedKey>>> {
         try_alloc(Bucket::new(L::default()))
     }
 
@@ -71,7 +75,7 @@ unsafe impl<L: BucketLock + Default> TableEnv for HostEnv<L> {
         unsafe { free(b) }
     }
 
-    fn alloc_record(&self, site: Site, hash: u64) -> Option<NonNull<HostRecord>> {
+    fn alloc_record(&self, site: Site, hash: u64, _flags: ()) -> Option<NonNull<HostRecord>> {
         try_alloc(Record::new(site, hash, NamedKey::new(&site)))
     }
 

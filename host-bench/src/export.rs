@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Turns criterion's saved estimates into the project's tidy CSV (shared with the guest side).
 
 use crate::harness::parse_concurrent_param;

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The timed loops and the benchmark parameters, shared by the benches, tests and export.
 //!
 //! Every timed loop is a generic function, so it is compiled into each strategy's (or hash's)
@@ -5,7 +7,7 @@
 
 use crate::call_sites::{CALL_SITES, COMPILED_SITES};
 use crate::hash::SiteHash;
-use crate::strategy::Strategy;
+use crate::strategy::HostStrategy;
 use crate::CallSite;
 use std::hint::black_box;
 use std::sync::Barrier;
@@ -72,9 +74,9 @@ pub use lockclass_core::keep;
 
 /// One pass over `sites`: every class is kept ([`keep`]), nothing else is done per operation.
 #[inline(always)]
-fn pass<S: Strategy>(s: &S, sites: &'static [CallSite]) {
+fn pass<S: HostStrategy>(s: &S, sites: &'static [CallSite]) {
     for site in sites {
-        keep(s.class(site));
+        keep(s.class(site, ()).class());
     }
 }
 
@@ -83,7 +85,7 @@ fn pass<S: Strategy>(s: &S, sites: &'static [CallSite]) {
 /// inlined, plus the loop (a pointer increment, compare and branch); `noop` measures exactly
 /// that. Returns `iters`, for callers that want to consume a result.
 #[inline(never)]
-pub fn lookup_batch<S: Strategy>(
+pub fn lookup_batch<S: HostStrategy>(
     s: &S,
     sites: &'static [CallSite],
     start: usize,
@@ -137,7 +139,7 @@ pub fn cpu_timed(f: impl FnOnce()) -> Duration {
 /// ([`cpu_timed`]), and the result is the mean of those times, as the kernel module's
 /// `ns_per_op` in `concurrent` mode (so per op and per thread: divide by
 /// `iters * sites.len()`).
-pub fn run_concurrent<S: Strategy>(
+pub fn run_concurrent<S: HostStrategy>(
     s: &S,
     sites: &'static [CallSite],
     threads: usize,
@@ -185,7 +187,7 @@ pub const CREATE_BATCH_BYTES: usize = 1 << 20;
 
 /// Fresh strategies per timed batch in the `create` benchmark with `sites` sites: as many as
 /// fit in [`CREATE_BATCH_BYTES`] once filled, measured on one filled instance.
-pub fn create_batch_size<S: Strategy>(sites: &'static [CallSite]) -> u64 {
+pub fn create_batch_size<S: HostStrategy>(sites: &'static [CallSite]) -> u64 {
     let s = S::new();
     black_box(lookup_batch(&s, sites, 0, 1));
     let footprint = (core::mem::size_of::<S>() + s.memory(sites.len()).table_bytes).max(1);

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The three ways to hash a call site that the `hash` benchmark compares.
 
 use core::hash::Hasher;

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Instructions per lookup, counted with callgrind (`valgrind --tool=callgrind`): this machine
 //! (a VM) exposes no hardware performance counters, and callgrind's counts are exact and
 //! repeatable where times are not, so they are the figure to lean on for the cheap strategies.
@@ -12,7 +14,7 @@
 //! registry lock when contended) counts as its user-space instructions only.
 
 use crate::harness::{lookup_batch, pass_sites};
-use crate::strategy::{self, Strategy, Visit};
+use crate::strategy::{self, HostStrategy, Visit};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -29,7 +31,7 @@ pub const COUNT_ITERS: [u64; 2] = [20, 60];
 pub fn run_lookups(name: &str, n: usize, iters: u64) -> Result<(), String> {
     struct Run(usize, u64);
     impl Visit for Run {
-        fn visit<S: Strategy>(&mut self) {
+        fn visit<S: HostStrategy>(&mut self) {
             let s = S::new();
             let sites = pass_sites(self.0);
             std::hint::black_box(lookup_batch(&s, sites, 0, 1));

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The host's lock-class keys: what lockdep sees of a class is only the key's address.
 
 use lockclass_core::pool::PoolKey;

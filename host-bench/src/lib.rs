@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! User-space mirror of the lockclass-bench kernel module's lock-class strategies.
 //!
 //! The table strategies run the very code the module runs ([`lockclass_core`]), with host

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Host stand-ins for the kernel's bucket locks.
 
 use lockclass_core::atomic::{order, AtomicUsize, Ordering, SyncPoint};

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Model of lockdep's dynamic-key registry (`lockdep_register_key` /
 //! `lockdep_unregister_key`): one global, lock-protected hash set of key addresses.
 //!

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Per-thread cost with every core busy against one thread, measured in pairs.
 //!
 //! Criterion measures a configuration for a few seconds, then the next one: on a virtual
@@ -9,7 +11,7 @@
 //! is the median over the rounds, with the range.
 
 use crate::harness::{self, lookup_batch, run_concurrent};
-use crate::strategy::{self, Strategy, Visit};
+use crate::strategy::{self, HostStrategy, Visit};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -55,7 +57,7 @@ impl Scaling {
 }
 
 /// `rounds` paired ratios for `S` at `sites` sites and `threads` threads (at least 2).
-pub fn measure<S: Strategy>(sites: usize, threads: usize, rounds: usize) -> Scaling {
+pub fn measure<S: HostStrategy>(sites: usize, threads: usize, rounds: usize) -> Scaling {
     assert!(threads >= 2 && rounds >= 1);
     // Boxed: the pool and cache strategies are hundreds of KiB.
     let s = Box::new(S::new());
@@ -91,7 +93,7 @@ pub fn measure<S: Strategy>(sites: usize, threads: usize, rounds: usize) -> Scal
 pub fn measure_all(cores: usize, rounds: usize) -> Vec<Scaling> {
     struct All(Vec<Scaling>, usize, usize);
     impl Visit for All {
-        fn visit<S: Strategy>(&mut self) {
+        fn visit<S: HostStrategy>(&mut self) {
             for n in SITE_COUNTS {
                 self.0.push(measure::<S>(n, self.1, self.2));
             }

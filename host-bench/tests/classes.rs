@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Every strategy gives one class per site, and different sites different classes.
 #![cfg(not(loom))]
 
 use host_bench::call_sites::{CALL_SITES, COMPILED_SITES};
 use host_bench::key::NAME_LEN;
-use host_bench::strategy::{self, Strategy, Visit, NAMES};
+use host_bench::strategy::{self, HostStrategy, Keys, Strategy, Visit, NAMES};
 use host_bench::{registry, CallSite};
 use lockclass_core::site::Site;
 use std::collections::HashSet;
@@ -29,8 +31,8 @@ fn call_sites_are_distinct_positions_locations_and_keys() {
     assert_eq!(keys.len(), COMPILED_SITES, "macro keys share an address");
 }
 
-fn classes<S: Strategy>(s: &S, sites: &'static [CallSite]) -> Vec<usize> {
-    sites.iter().map(|site| s.class(site)).collect()
+fn classes<S: HostStrategy>(s: &S, sites: &'static [CallSite]) -> Vec<usize> {
+    sites.iter().map(|site| s.class(site, ()).class()).collect()
 }
 
 /// Checks one strategy; records which ones it saw.
@@ -41,12 +43,12 @@ struct Check {
 }
 
 impl Visit for Check {
-    fn visit<S: Strategy>(&mut self) {
+    fn visit<S: HostStrategy>(&mut self) {
         self.seen.push(S::NAME);
         let s = S::new();
         let first = classes(&s, &CALL_SITES);
         let distinct: HashSet<_> = first.iter().copied().collect();
-        if S::PER_SITE {
+        if S::KEYS != Keys::PerObject {
             for round in 0..2 {
                 assert_eq!(
                     classes(&s, &CALL_SITES),
@@ -63,7 +65,7 @@ impl Visit for Check {
             );
         }
         assert_eq!(s.fallbacks(), 0, "{}", S::NAME);
-        if let Some(stats) = s.stats() {
+        if let Some(stats) = s.table_stats() {
             self.tables += 1;
             assert_eq!(stats.records, COMPILED_SITES, "{}", S::NAME);
             assert_eq!(stats.lost_races, 0, "{}: one thread cannot race", S::NAME);
@@ -102,7 +104,7 @@ fn same_site_same_class_different_sites_different_classes() {
 fn strategies_are_found_by_name() {
     struct Name(Option<&'static str>);
     impl Visit for Name {
-        fn visit<S: Strategy>(&mut self) {
+        fn visit<S: HostStrategy>(&mut self) {
             self.0 = Some(S::NAME);
         }
     }
@@ -124,10 +126,22 @@ fn table_classes_are_the_records_for_their_site() {
     for site in &CALL_SITES {
         let want = Site::of(site.loc);
         let records = [
-            (mutex.class(site), mutex.table().lookup_locked(site.loc)),
-            (spin.class(site), spin.table().lookup_locked(site.loc)),
-            (rcu.class(site), rcu.table().lookup_lockfree(site.loc)),
-            (cached.class(site), cached.table().lookup(site.loc)),
+            (
+                mutex.class(site, ()).class(),
+                mutex.table().lookup_locked(site.loc, ()),
+            ),
+            (
+                spin.class(site, ()).class(),
+                spin.table().lookup_locked(site.loc, ()),
+            ),
+            (
+                rcu.class(site, ()).class(),
+                rcu.table().lookup_lockfree(site.loc, ()),
+            ),
+            (
+                cached.class(site, ()).class(),
+                cached.table().lookup(site.loc, ()),
+            ),
         ];
         let full = format!("{}:{}:{}", want.file, want.line, want.column);
         for (class, rec) in records {

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The export reads criterion's files into the tidy schema correctly.
 #![cfg(not(loom))]
 

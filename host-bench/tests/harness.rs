@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The timed loop's parameters: thread counts within the machine, passes long enough.
 #![cfg(not(loom))]
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The three site hashes behave as the `hash` benchmark assumes.
 #![cfg(not(loom))]
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Model checks of the shared tables (content table, address cache, key pool) with the host's
 //! spinlock, every interleaving up to a preemption bound. Run with
 //! `RUSTFLAGS="--cfg loom" cargo test -p host-bench --release --test loom`.
@@ -76,9 +78,9 @@ fn one_site_two_threads(first_lockfree: bool, second_lockfree: bool) {
         let loc = site(0);
         let lookup = move |t: &SpinTable, lockfree: bool| {
             let r = if lockfree {
-                t.lookup_lockfree(loc)
+                t.lookup_lockfree(loc, ())
             } else {
-                t.lookup_locked(loc)
+                t.lookup_locked(loc, ())
             };
             let r = r.expect("allocation");
             assert_eq!(r.site, Site::of(loc));
@@ -114,17 +116,17 @@ fn two_sites_one_bucket() {
         let t = Arc::new(SpinTable::new(HostEnv::new()));
         let t2 = t.clone();
         let other = thread::spawn(move || {
-            let r = t2.lookup_lockfree(b).expect("allocation");
+            let r = t2.lookup_lockfree(b, ()).expect("allocation");
             assert_eq!(r.site, Site::of(b));
             assert_eq!(r.key.name(), name_of(b));
             r as *const _ as usize
         });
-        let ra = t.lookup_locked(a).expect("allocation") as *const _ as usize;
+        let ra = t.lookup_locked(a, ()).expect("allocation") as *const _ as usize;
         let rb = other.join().unwrap();
         assert_ne!(ra, rb);
         // Both are in the chain now, whoever inserted first.
-        assert_eq!(t.lookup_lockfree(a).unwrap() as *const _ as usize, ra);
-        assert_eq!(t.lookup_locked(b).unwrap() as *const _ as usize, rb);
+        assert_eq!(t.lookup_lockfree(a, ()).unwrap() as *const _ as usize, ra);
+        assert_eq!(t.lookup_locked(b, ()).unwrap() as *const _ as usize, rb);
         let stats = t.stats();
         assert_eq!((stats.records, stats.buckets, stats.lost_races), (2, 1, 0));
     });
@@ -139,13 +141,13 @@ fn cached_two_locations_one_class() {
         let t = Arc::new(CachedTable::<HostEnv<SpinLock>, N, C>::new(HostEnv::new()));
         let t2 = t.clone();
         let other =
-            thread::spawn(move || t2.lookup(here).expect("allocation") as *const _ as usize);
-        let mine = t.lookup(there).expect("allocation") as *const _ as usize;
+            thread::spawn(move || t2.lookup(here, ()).expect("allocation") as *const _ as usize);
+        let mine = t.lookup(there, ()).expect("allocation") as *const _ as usize;
         assert_eq!(mine, other.join().unwrap());
         assert_eq!(t.stats().records, 1);
         // Both addresses now lead to the one class, from the cache or the table.
-        assert_eq!(t.lookup(here).unwrap() as *const _ as usize, mine);
-        assert_eq!(t.lookup(there).unwrap() as *const _ as usize, mine);
+        assert_eq!(t.lookup(here, ()).unwrap() as *const _ as usize, mine);
+        assert_eq!(t.lookup(there, ()).unwrap() as *const _ as usize, mine);
     });
 }
 
@@ -155,7 +157,7 @@ fn cached_one_location_two_threads() {
         let t = Arc::new(CachedTable::<HostEnv<SpinLock>, N, C>::new(HostEnv::new()));
         let t2 = t.clone();
         let lookup = move |t: &CachedTable<HostEnv<SpinLock>, N, C>| {
-            let r = t.lookup(loc).expect("allocation");
+            let r = t.lookup(loc, ()).expect("allocation");
             assert_eq!(r.key.name(), name_of(loc));
             r as *const _ as usize
         };
@@ -163,7 +165,7 @@ fn cached_one_location_two_threads() {
         let mine = lookup(&t);
         assert_eq!(mine, other.join().unwrap());
         assert_eq!(t.stats().records, 1);
-        assert_eq!(t.lookup(loc).unwrap() as *const _ as usize, mine);
+        assert_eq!(t.lookup(loc, ()).unwrap() as *const _ as usize, mine);
     });
 }
 
@@ -178,12 +180,13 @@ struct SecondBucketFails {
 unsafe impl TableEnv for SecondBucketFails {
     type Lock = SpinLock;
     type Key = NamedKey;
+    type Flags = ();
 
-    fn alloc_bucket(&self) -> Option<NonNull<Bucket<SpinLock, NamedKey>>> {
+    fn alloc_bucket(&self, flags: ()) -> Option<NonNull<Bucket<SpinLock, NamedKey>>> {
         if self.buckets.fetch_add(1, Ordering::Relaxed) == 1 {
             return None;
         }
-        self.host.alloc_bucket()
+        self.host.alloc_bucket(flags)
     }
 
     unsafe fn free_bucket(&self, b: NonNull<Bucket<SpinLock, NamedKey>>) {
@@ -191,8 +194,8 @@ unsafe impl TableEnv for SecondBucketFails {
         unsafe { self.host.free_bucket(b) }
     }
 
-    fn alloc_record(&self, site: Site, hash: u64) -> Option<NonNull<HostRecord>> {
-        self.host.alloc_record(site, hash)
+    fn alloc_record(&self, site: Site, hash: u64, flags: ()) -> Option<NonNull<HostRecord>> {
+        self.host.alloc_record(site, hash, flags)
     }
 
     fn register(&self, rec: &Record<NamedKey>) {
@@ -217,7 +220,7 @@ fn bucket_alloc_failure() {
         let loc = site(0);
         let t2 = t.clone();
         let lookup = move |t: &Table<SecondBucketFails, N>| {
-            t.lookup_lockfree(loc).ok().map(|r| {
+            t.lookup_lockfree(loc, ()).ok().map(|r| {
                 assert_eq!(r.site, Site::of(loc));
                 assert_eq!(r.key.name(), name_of(loc));
                 r as *const _ as usize
@@ -256,10 +259,10 @@ fn cached_probe_race() {
     model(|| {
         let (first, second) = colliding_in_cache();
         let t = Arc::new(CachedTable::<HostEnv<SpinLock>, N, C>::new(HostEnv::new()));
-        let a = t.lookup(first).expect("allocation") as *const _ as usize;
+        let a = t.lookup(first, ()).expect("allocation") as *const _ as usize;
         let t2 = t.clone();
         let lookup = move |t: &CachedTable<HostEnv<SpinLock>, N, C>| {
-            let r = t.lookup(second).expect("allocation");
+            let r = t.lookup(second, ()).expect("allocation");
             assert_eq!(r.key.name(), name_of(second));
             r as *const _ as usize
         };

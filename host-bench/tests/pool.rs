@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The `pool` strategy's own semantics: claims outlive `reset`, a full pool sends further sites
 //! to the overflow table (still one class each), keys are named `file:line:column`, and a
 //! fresh strategy is built without a stack-sized detour.
@@ -8,7 +10,7 @@ use host_bench::env::HostEnv;
 use host_bench::key::{NamedKey, NAME_LEN};
 use host_bench::locks::SpinLock;
 use host_bench::registry;
-use host_bench::strategy::{StaticKeyPool, Strategy, POOL_SLOT_BYTES};
+use host_bench::strategy::{HostStrategy, StaticKeyPool, Strategy, POOL_SLOT_BYTES};
 use lockclass_core::pool::POOL_SLOTS;
 use lockclass_core::pooled::PooledTable;
 use lockclass_core::site::Site;
@@ -22,7 +24,7 @@ type SmallPool = PooledTable<HostEnv<SpinLock>, SMALL>;
 const SITES: usize = 4 * SMALL;
 
 fn key_of<const P: usize>(t: &PooledTable<HostEnv<SpinLock>, P>, i: usize) -> &NamedKey {
-    t.lookup(CALL_SITES[i].loc).expect("allocation")
+    t.lookup(CALL_SITES[i].loc, ()).expect("allocation")
 }
 
 /// The key is named after site `i`: `file:line:column`, its front cut if it does not fit (as
@@ -42,7 +44,7 @@ fn every_site_gets_a_named_unregistered_pool_key() {
     let t = s.table();
     for (i, site) in CALL_SITES.iter().enumerate() {
         let k = key_of(t, i);
-        assert_eq!(s.class(site), k.addr());
+        assert_eq!(s.class(site, ()).class(), k.addr());
         assert_named(k, i);
         // A pool key is static memory: lockdep takes it unregistered.
         assert!(!registry::is_registered(k.addr()), "site {i}");
@@ -68,14 +70,20 @@ fn every_site_gets_a_named_unregistered_pool_key() {
 fn claims_survive_reset() {
     let s = StaticKeyPool::new();
     let t = s.table();
-    let before: Vec<usize> = CALL_SITES.iter().map(|site| s.class(site)).collect();
+    let before: Vec<usize> = CALL_SITES
+        .iter()
+        .map(|site| s.class(site, ()).class())
+        .collect();
     // SAFETY: no lookup runs concurrently, and no key reference is held across the reset.
     unsafe { t.reset() };
     // The pool still holds every claim; the cache is empty, so each site takes the slow path
     // once more and finds its old slot rather than claiming another.
     assert_eq!(t.pool().used(), COMPILED_SITES);
     assert_eq!(t.stats().records, COMPILED_SITES);
-    let after: Vec<usize> = CALL_SITES.iter().map(|site| s.class(site)).collect();
+    let after: Vec<usize> = CALL_SITES
+        .iter()
+        .map(|site| s.class(site, ()).class())
+        .collect();
     assert_eq!(after, before);
     assert_eq!((t.pool().used(), t.pool().full()), (COMPILED_SITES, 0));
     // Found by the pool's lock-free find: no bucket (whose lock a claim takes) was needed.
@@ -151,8 +159,8 @@ fn two_locations_of_one_site_share_an_overflow_record_in_a_full_pool() {
         key_of(&t, i);
     }
     assert_eq!(t.pool().used(), SMALL);
-    let a = t.lookup(there).expect("allocation").addr();
-    let b = t.lookup(here).expect("allocation").addr();
+    let a = t.lookup(there, ()).expect("allocation").addr();
+    let b = t.lookup(here, ()).expect("allocation").addr();
     assert_eq!(a, b);
     assert_eq!(t.table().stats().records, 1);
     assert!(registry::is_registered(a));

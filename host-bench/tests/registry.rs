@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Key registration: the table strategies' records and `dynamic`'s keys go through the one
 //! registry (`pool`'s static keys do not), and everything registered is unregistered again. One test, so that nothing else
 //! in this process registers keys meanwhile.
@@ -6,17 +8,20 @@
 use host_bench::call_sites::CALL_SITES;
 use host_bench::key::LockClassKey;
 use host_bench::registry::{self, Registered};
-use host_bench::strategy::{self, Strategy, Visit};
+use host_bench::strategy::{self, HostStrategy, Visit};
 
 struct RegistersAndUnregisters;
 
 impl Visit for RegistersAndUnregisters {
-    fn visit<S: Strategy>(&mut self) {
+    fn visit<S: HostStrategy>(&mut self) {
         let before = registry::registered();
         let s = S::new();
-        let classes: Vec<_> = CALL_SITES.iter().map(|site| s.class(site)).collect();
+        let classes: Vec<_> = CALL_SITES
+            .iter()
+            .map(|site| s.class(site, ()).class())
+            .collect();
         let held = registry::registered() - before;
-        if let Some(stats) = s.stats() {
+        if let Some(stats) = s.table_stats() {
             // One key per record; none for `pool`'s slots, whose keys are static.
             let records = stats.records - s.static_classes();
             assert_eq!(held, records, "{}: one key per record", S::NAME);

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! lockclass-core's SipHash-2-4 agrees with the `siphasher` crate, written in one piece or in
 //! several (`Site::hash` writes the file name, then line and column).
 #![cfg(not(loom))]

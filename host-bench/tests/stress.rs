@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Many threads racing to create the same fresh classes end with exactly one class per site,
 //! and the races the tables are written for did happen: concurrent first inserts of one site
 //! (a loser frees its record), of one bucket (a loser frees its bucket) and, for `cached` and
@@ -8,7 +10,7 @@
 
 use host_bench::call_sites::CALL_SITES;
 use host_bench::strategy::{
-    AddrCachedTable, MutexTable, RcuTable, SpinlockTable, StaticKeyPool, Strategy,
+    AddrCachedTable, HostStrategy, MutexTable, RcuTable, SpinlockTable, StaticKeyPool,
 };
 use std::collections::HashSet;
 use std::sync::Barrier;
@@ -30,7 +32,7 @@ const WINDOW: usize = 16;
 
 /// Races seen over all rounds: (records, buckets, cache entries) a loser gave up. Runs rounds
 /// until `all_seen` holds of them (or MAX_ROUNDS), then one last round over every site.
-fn race<S: Strategy>(all_seen: fn(&(usize, usize, usize)) -> bool) -> (usize, usize, usize) {
+fn race<S: HostStrategy>(all_seen: fn(&(usize, usize, usize)) -> bool) -> (usize, usize, usize) {
     let mut seen_races = (0, 0, 0);
     let mut last = false;
     let mut round = 0;
@@ -53,9 +55,13 @@ fn race<S: Strategy>(all_seen: fn(&(usize, usize, usize)) -> bool) -> (usize, us
                         // Half the threads go backwards, so races happen all along the sites,
                         // not only at the front.
                         let mut classes: Vec<usize> = if t % 2 == 0 {
-                            sites.iter().map(|site| s.class(site)).collect()
+                            sites.iter().map(|site| s.class(site, ()).class()).collect()
                         } else {
-                            sites.iter().rev().map(|site| s.class(site)).collect()
+                            sites
+                                .iter()
+                                .rev()
+                                .map(|site| s.class(site, ()).class())
+                                .collect()
                         };
                         if t % 2 == 1 {
                             classes.reverse();
@@ -76,7 +82,7 @@ fn race<S: Strategy>(all_seen: fn(&(usize, usize, usize)) -> bool) -> (usize, us
         }
         let distinct: HashSet<_> = seen[0].iter().collect();
         assert_eq!(distinct.len(), sites.len(), "{}", S::NAME);
-        let stats = s.stats().expect("a table strategy");
+        let stats = s.table_stats().expect("a table strategy");
         assert_eq!(stats.records, sites.len(), "{} round {round}", S::NAME);
         // A thread loses at most one race per site.
         assert!(stats.lost_races <= (THREADS - 1) * sites.len());

@@ -1,10 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! One source site, two `Location` objects: a generic of another crate instantiated there and
 //! here. The content tables (and `pool`, whose slots are claimed by content) fold them into one
 //! class; the `location` strategy cannot.
 #![cfg(not(loom))]
 
 use host_bench::strategy::{
-    AddrCachedTable, LocationKey, MutexTable, RcuTable, SpinlockTable, StaticKeyPool, Strategy,
+    AddrCachedTable, HostStrategy, LocationKey, MutexTable, RcuTable, SpinlockTable, StaticKeyPool,
+    Strategy,
 };
 use host_bench::{CallSite, MacroKey};
 use lockclass_other_crate::{site_in_generic, site_instantiated_here};
@@ -38,16 +41,21 @@ fn two_crates_give_two_locations_for_one_site() {
     );
 }
 
-fn folds_into_one_class<S: Strategy>() {
+fn folds_into_one_class<S: HostStrategy>() {
     let (there, here) = sites();
     let s = S::new();
-    let a = s.class(there);
-    let b = s.class(here);
+    let a = s.class(there, ()).class();
+    let b = s.class(here, ()).class();
     assert_eq!(a, b, "{}: two classes for one site", S::NAME);
-    assert_eq!(s.stats().map(|st| st.records), Some(1), "{}", S::NAME);
+    assert_eq!(s.table_stats().map(|st| st.records), Some(1), "{}", S::NAME);
     // Again, now that both are known (and, for `cached`, both addresses are cached).
-    assert_eq!((s.class(there), s.class(here)), (a, a), "{}", S::NAME);
-    assert_eq!(s.stats().map(|st| st.records), Some(1), "{}", S::NAME);
+    assert_eq!(
+        (s.class(there, ()).class(), s.class(here, ()).class()),
+        (a, a),
+        "{}",
+        S::NAME
+    );
+    assert_eq!(s.table_stats().map(|st| st.records), Some(1), "{}", S::NAME);
 }
 
 #[test]
@@ -64,5 +72,5 @@ fn content_tables_fold_them_into_one_class() {
 fn location_keys_give_two_classes() {
     let (there, here) = sites();
     let s = LocationKey::new();
-    assert_ne!(s.class(there), s.class(here));
+    assert_ne!(s.class(there, ()).class(), s.class(here, ()).class());
 }

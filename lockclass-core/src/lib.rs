@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Lock-class lookup algorithms, written once and compiled into both the kernel module
 //! (`module/` mounts [`algo`] with `#[path]`) and the host benchmarks, so the two cannot drift.
 //!
@@ -12,3 +14,4 @@ extern crate std;
 
 pub mod algo;
 pub use algo::*;
+pub mod strategy;

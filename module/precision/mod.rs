@@ -9,29 +9,25 @@
 //!   precision lock label=L site=FILE:LINE:COLUMN key=location|static|pool|registered class=NAME
 //!   precision done scenario=S strategy=T lockdep=0|1 [count=N]
 
-mod lock;
 mod scenarios;
 mod two_locations;
 
 use crate::glue;
-use crate::kernel_env::LEAK_KEYS;
+use crate::kernel_env::{class_ref, set_alloc_fail_every, Kernel, LEAK_KEYS};
+// two_locations.rs, shared with the peer module, reaches the lock type as `super::lock`.
+use crate::lock;
+use crate::lock::{Class, ClassRef, HeldMutex, HoldsClass};
 use crate::ops::{StrategyOps, STRATEGIES};
 use crate::sites::CallSite;
-use crate::strategy::Class;
+use crate::strategies::POOL;
+use crate::strategy::{Env, Held};
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
-use kernel::bindings;
-use kernel::ffi::{c_char, c_int, c_void};
+use kernel::ffi::c_int;
 use kernel::prelude::*;
 use kernel::str::CStr;
-use lock::{LockClass, ScenarioMutex};
-use two_locations::SharedSite;
-
-extern "C" {
-    // precision/params.c
-    fn lcb_param_scenario() -> *const c_char;
-}
+use two_locations::{LentClass, SharedSite};
 
 /// What a scenario's code allows, written down beside it before it runs: what a checker that
 /// sees every real or class-level inversion, and reports no correct code, would say.
@@ -88,20 +84,11 @@ fn active() -> Option<&'static StrategyOps> {
     STRATEGIES.get(ACTIVE.load(Ordering::Relaxed))
 }
 
-/// Whether `scenario=` was given.
-pub(crate) fn requested() -> bool {
-    // SAFETY: the parameter is a NUL-terminated string that lives as long as the module.
-    let p = unsafe { lcb_param_scenario() };
-    // SAFETY: as above; checked for null first.
-    !p.is_null() && unsafe { *p } != 0
-}
-
-fn param_str(name: &str, p: *const c_char) -> Result<&'static str> {
-    if p.is_null() {
+fn param_str(name: &str, p: Option<&'static CStr>) -> Result<&'static str> {
+    let Some(p) = p else {
         return Err(EINVAL);
-    }
-    // SAFETY: charp parameters are NUL-terminated and live as long as the module.
-    unsafe { CStr::from_char_ptr(p) }.to_str().map_err(|_| {
+    };
+    p.to_str().map_err(|_| {
         pr_err!("error param={} value=? valid=ASCII\n", name);
         EINVAL
     })
@@ -121,8 +108,7 @@ impl<I: Iterator<Item = &'static str> + Clone> core::fmt::Display for Names<I> {
 
 /// Runs the scenario the parameters name (`requested()` is true). Returns `leak_keys`.
 pub(crate) fn run() -> Result<bool> {
-    // SAFETY: reads of the module's own parameter, set before init runs.
-    let name = param_str("scenario", unsafe { lcb_param_scenario() })?;
+    let name = param_str("scenario", glue::scenario())?;
     let valid = Names(scenarios::SCENARIOS.iter().map(|s| s.name));
     let Some(scenario) = scenarios::SCENARIOS.iter().find(|s| s.name == name) else {
         pr_err!(
@@ -132,7 +118,7 @@ pub(crate) fn run() -> Result<bool> {
         pr_err!("error param=scenario value={} valid={}\n", name, valid);
         return Err(EINVAL);
     };
-    let params = glue::raw_params()?;
+    let params = glue::params();
     let strategy = param_str("strategy", params.strategy)?;
     let Some(index) = STRATEGIES.iter().position(|s| s.info.name == strategy) else {
         pr_err!(
@@ -165,7 +151,7 @@ pub(crate) fn run() -> Result<bool> {
         );
         return Err(EINVAL);
     }
-    glue::set_alloc_fail_every(fail_alloc_every);
+    set_alloc_fail_every(fail_alloc_every as u32);
     LEAK_KEYS.store(leak_keys, Ordering::Relaxed);
 
     let ops = &STRATEGIES[index];
@@ -182,7 +168,8 @@ pub(crate) fn run() -> Result<bool> {
     );
     let count = (scenario.run)(ops).inspect_err(|e| {
         pr_err!("precision failed scenario={} ({:?})\n", scenario.name, e);
-        (ops.reset)();
+        // SAFETY: the scenario has returned: its locks and classes are gone.
+        unsafe { (ops.reset)() };
     })?;
     let lockdep = glue::lockdep_enabled() as u8;
     match count {
@@ -204,18 +191,18 @@ pub(crate) fn run() -> Result<bool> {
 }
 
 /// Logs a lock's site and the class name its strategy gave it.
-fn describe(label: &str, site: &CallSite, class: Class) {
-    // SAFETY: every strategy names its classes with NUL-terminated strings that live as long
-    // as the key.
+fn describe(label: &str, site: &'static CallSite, class: ClassRef<'_>) {
+    let class = class.class();
+    // SAFETY: a `ClassRef`'s name is a NUL-terminated string, valid while it is.
     let name = unsafe { CStr::from_char_ptr(class.name) };
     // Which kind of key the strategy gave: the `Location` itself (the `location` strategy and
     // every fallback), the site's static key (`macro`), a static key of the `pool`, or one it
     // registered.
-    let key = if class.key == site.loc as *const _ as *mut _ {
+    let key = if class.key == Kernel::location_class(site).key {
         "location"
-    } else if class.key == site.key as *const _ as *mut _ {
+    } else if class.key == Kernel::macro_class(site).key {
         "static"
-    } else if crate::strategy::pool::INSTANCE.holds(class.key) {
+    } else if POOL.table().pool().holds(class.key.cast()) {
         "pool"
     } else {
         "registered"
@@ -231,38 +218,28 @@ fn describe(label: &str, site: &CallSite, class: Class) {
     );
 }
 
+/// A strategy's token holds its class (the `Strategy::class` contract).
+// SAFETY: a token's class stays valid until the token is dropped (per-object keys) or its
+// strategy is reset, which needs no token alive; moving the token moves no key.
+unsafe impl HoldsClass for Held<'static, Kernel> {
+    fn class(&self) -> Class {
+        Held::class(self)
+    }
+}
+
+/// A scenario's lock: a mutex created at a site, with the class its strategy gave it.
+pub(crate) type ScenarioLock = Pin<KBox<HeldMutex<Held<'static, Kernel>>>>;
+
 /// A lock created at `site` with the class `strategy` gives it, logged as `label`.
 pub(crate) fn new_lock(
     strategy: &StrategyOps,
     label: &str,
     site: &'static CallSite,
-) -> Result<KBox<ScenarioMutex>> {
-    let c = (strategy.class)(site);
-    describe(label, site, c);
-    let class = LockClass {
-        key: c.key,
-        name: c.name,
-    };
-    // SAFETY: a strategy's class stays valid until it is released, which the mutex does
-    // (with `site`, as `release_call_site` expects).
-    unsafe { ScenarioMutex::new(class, (site as *const CallSite).cast(), release_call_site) }
-}
-
-/// Gives back a class `new_lock` made for the `CallSite` at `site`.
-///
-/// # Safety
-///
-/// As `lcb_precision_release`, with `site` a `&'static CallSite`.
-unsafe extern "C" fn release_call_site(
-    site: *const c_void,
-    key: *mut bindings::lock_class_key,
-    name: *const c_char,
-) {
-    // SAFETY: a `&'static CallSite` (caller).
-    let site: &'static CallSite = unsafe { &*site.cast::<CallSite>() };
-    if let Some(strategy) = active() {
-        (strategy.release)(site, Class { key, name });
-    }
+) -> Result<ScenarioLock> {
+    let held = (strategy.class)(site);
+    describe(label, site, class_ref(&held));
+    // On failure the token goes with the initialiser, giving the class back.
+    KBox::pin_init(HeldMutex::new(held), GFP_KERNEL)
 }
 
 /// A site's `CallSite`, made once per `SharedSite` (the peer module's sites have none).
@@ -276,12 +253,13 @@ struct Slot {
 unsafe impl Sync for Slot {}
 
 /// Two sites in each copy of two_locations.rs: this module's and the peer's.
-static SLOTS: [Slot; 4] = [const {
-    Slot {
-        site: AtomicPtr::new(core::ptr::null_mut()),
-        call_site: UnsafeCell::new(MaybeUninit::uninit()),
-    }
-}; 4];
+#[allow(clippy::declare_interior_mutable_const)]
+const EMPTY_SLOT: Slot = Slot {
+    site: AtomicPtr::new(core::ptr::null_mut()),
+    call_site: UnsafeCell::new(MaybeUninit::uninit()),
+};
+// A constant repeated (an inline `const {}` block needs rustc 1.79): fresh slots each.
+static SLOTS: [Slot; 4] = [EMPTY_SLOT; 4];
 /// Serialises the slot search; a second caller at the same time gets EBUSY.
 static SLOTS_BUSY: AtomicBool = AtomicBool::new(false);
 
@@ -317,55 +295,49 @@ fn slot_for(site: &'static SharedSite) -> Result<&'static CallSite> {
     found
 }
 
-/// The class of `site` under the running scenario's strategy (for two_locations.rs in both
-/// modules, exported by precision/params.c).
+/// Lends the class of `site` under the running scenario's strategy (for two_locations.rs
+/// in both modules, exported by precision/params.c): the token goes into `out` (boxed), until
+/// `lcb_precision_release`.
 ///
 /// # Safety
 ///
-/// `site` points at a `SharedSite` static of its module; `key` and `name` are valid for writes.
+/// `out` is valid for writes.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn lcb_precision_class(
-    site: *const c_void,
-    key: *mut *mut bindings::lock_class_key,
-    name: *mut *const c_char,
+    site: &'static SharedSite,
+    out: *mut LentClass,
 ) -> c_int {
     let Some(strategy) = active() else {
         pr_err!("precision: no scenario is running, no class to give\n");
         return EINVAL.to_errno();
     };
-    // SAFETY: a `SharedSite` static (caller).
-    let site: &'static SharedSite = unsafe { &*site.cast::<SharedSite>() };
     let call_site = match slot_for(site) {
         Ok(c) => c,
         Err(e) => return e.to_errno(),
     };
-    let c = (strategy.class)(call_site);
-    describe("shared", call_site, c);
+    let held = (strategy.class)(call_site);
+    let class = held.class();
+    describe("shared", call_site, class_ref(&held));
+    let token = match KBox::new(held, GFP_KERNEL) {
+        Ok(t) => KBox::into_raw(t).cast(),
+        Err(_) => return ENOMEM.to_errno(),
+    };
     // SAFETY: valid for writes (caller).
-    unsafe {
-        *key = c.key;
-        *name = c.name;
-    }
+    unsafe { out.write(LentClass { class, token }) };
     0
 }
 
-/// Gives back a class `lcb_precision_class` gave for the `SharedSite` at `site`.
+/// Gives back a class `lcb_precision_class` lent: drops its token.
 ///
 /// # Safety
 ///
-/// `key` and `name` came from `lcb_precision_class(site)` and no lock uses them any more.
+/// `class` was filled by `lcb_precision_class`, is given back once, and no lock uses it any
+/// more.
 #[no_mangle]
-pub(crate) unsafe extern "C" fn lcb_precision_release(
-    site: *const c_void,
-    key: *mut bindings::lock_class_key,
-    name: *const c_char,
-) {
-    // SAFETY: the site's module is still loaded (its lock is going away now).
-    let site: &'static SharedSite = unsafe { &*site.cast::<SharedSite>() };
-    let (Some(strategy), Ok(call_site)) = (active(), slot_for(site)) else {
-        return;
-    };
-    (strategy.release)(call_site, Class { key, name });
+pub(crate) unsafe extern "C" fn lcb_precision_release(class: *mut LentClass) {
+    // SAFETY: the token is a `KBox<Held<'static, Kernel>>` from `lcb_precision_class`, given
+    // back once (caller).
+    drop(unsafe { KBox::from_raw((*class).token.cast::<Held<'static, Kernel>>()) });
 }
 
 /// Which half the peer module takes at this load: 0 for A then B, 1 for B then A, or a

@@ -8,7 +8,9 @@
 
 use kernel::prelude::*;
 
-#[path = "lock.rs"]
+// The benchmark module's lock type (it uses more of the file than the peer does).
+#[allow(dead_code)]
+#[path = "../lock.rs"]
 mod lock;
 #[path = "two_locations.rs"]
 mod two_locations;
@@ -25,7 +27,7 @@ struct PrecisionPeer;
 
 extern "C" {
     /// Which half to take at this load (0: A then B, 1: B then A) or a negative errno, from
-    /// the scenario running in `lockclass_bench`.
+    /// the scenario running in `lockclass_bench` (precision/mod.rs).
     fn lcb_precision_peer_order() -> kernel::ffi::c_int;
 }
 

@@ -6,14 +6,14 @@
 //! file (one `Location`, one `static_lock_class!()` key, one "file:line" name), as a lock
 //! constructor call at that line would have.
 
-use super::lock::nest;
 use super::{new_lock, two_locations, Expected, Peer, Scenario};
 use crate::glue;
+use crate::kernel_env::{class_ref, set_alloc_fail_every, Kernel, LEAK_KEYS};
+use crate::lock::{nest, LockSlot, MutexKind};
 use crate::ops::StrategyOps;
 use crate::sites::{site, CallSite, CALL_SITES, COMPILED_SITES};
-use crate::strategy::{Class, Keys};
-use core::mem::MaybeUninit;
-use kernel::bindings;
+use crate::strategy::{Held, Keys};
+use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
 /// Where the "A" locks are created.
@@ -49,8 +49,8 @@ const ABBA_TWO_SITES: Scenario = Scenario {
 fn abba_two_sites(s: &'static StrategyOps) -> Result<Option<usize>> {
     let a = new_lock(s, "a", &SITE_A)?;
     let b = new_lock(s, "b", &SITE_B)?;
-    nest(&a, &b);
-    nest(&b, &a);
+    nest(a.mutex(), b.mutex());
+    nest(b.mutex(), a.mutex());
     Ok(None)
 }
 
@@ -70,8 +70,8 @@ fn abba_across_objects(s: &'static StrategyOps) -> Result<Option<usize>> {
     let b1 = new_lock(s, "b1", &SITE_B)?;
     let a2 = new_lock(s, "a2", &SITE_A)?;
     let b2 = new_lock(s, "b2", &SITE_B)?;
-    nest(&a1, &b1);
-    nest(&b2, &a2);
+    nest(a1.mutex(), b1.mutex());
+    nest(b2.mutex(), a2.mutex());
     Ok(None)
 }
 
@@ -88,7 +88,7 @@ const SAME_SITE_NESTING: Scenario = Scenario {
 fn same_site_nesting(s: &'static StrategyOps) -> Result<Option<usize>> {
     let parent = new_lock(s, "parent", &SITE_NODE)?;
     let child = new_lock(s, "child", &SITE_NODE)?;
-    nest(&parent, &child);
+    nest(parent.mutex(), child.mutex());
     Ok(None)
 }
 
@@ -139,7 +139,7 @@ const RELOAD_BEFORE: Scenario = Scenario {
 fn reload_before(s: &'static StrategyOps) -> Result<Option<usize>> {
     let a = new_lock(s, "a", &SITE_A)?;
     let b = new_lock(s, "b", &SITE_B)?;
-    nest(&a, &b);
+    nest(a.mutex(), b.mutex());
     Ok(None)
 }
 
@@ -155,7 +155,7 @@ const RELOAD_AFTER: Scenario = Scenario {
 fn reload_after(s: &'static StrategyOps) -> Result<Option<usize>> {
     let a = new_lock(s, "a", &SITE_A)?;
     let b = new_lock(s, "b", &SITE_B)?;
-    nest(&b, &a);
+    nest(b.mutex(), a.mutex());
     Ok(None)
 }
 
@@ -187,7 +187,7 @@ fn class_limit(s: &'static StrategyOps) -> Result<Option<usize>> {
         // insmod longer than max_seconds.
         let gp_ns = crate::calibrate::grace_period_ns()?;
         let estimate_s = gp_ns.saturating_mul(MAX_LIVE_OBJECTS as u64) / 1_000_000_000;
-        let max_seconds = glue::raw_params()?.max_seconds.max(0) as u64;
+        let max_seconds = glue::params().max_seconds.max(0) as u64;
         pr_info!(
             "precision estimate grace_periods={} gp_ns={} seconds={} max_seconds={}\n",
             MAX_LIVE_OBJECTS,
@@ -212,37 +212,38 @@ fn class_limit(s: &'static StrategyOps) -> Result<Option<usize>> {
             return Err(EINVAL);
         }
         // Keys only: a class lives as long as its key, whatever became of the lock.
-        let mut live: KVec<Class> = KVec::with_capacity(MAX_LIVE_OBJECTS, GFP_KERNEL)?;
+        let mut live: KVec<Held<'static, Kernel>> =
+            KVec::with_capacity(MAX_LIVE_OBJECTS, GFP_KERNEL)?;
         while live.len() < MAX_LIVE_OBJECTS && glue::lockdep_enabled() {
-            let c = (s.class)(&CALL_SITES[live.len() % COMPILED_SITES]);
-            live.push(c, GFP_KERNEL)?;
-            acquire_once(c);
+            let held = (s.class)(&CALL_SITES[live.len() % COMPILED_SITES]);
+            acquire_once(&held);
+            live.push(held, GFP_KERNEL)?;
             if glue::lockdep_enabled() {
                 created += 1;
             }
         }
         pr_info!("precision class-limit live_objects={}\n", live.len());
-        for (i, c) in live.iter().enumerate() {
-            (s.release)(&CALL_SITES[i % COMPILED_SITES], *c);
-        }
+        // Gives every key back (one grace period each).
+        drop(live);
         return Ok(Some(created));
     }
-    let passes = if crate::kernel_env::LEAK_KEYS.load(core::sync::atomic::Ordering::Relaxed) {
+    let passes = if LEAK_KEYS.load(Ordering::Relaxed) {
         LEAK_PASSES
     } else {
         1
     };
     for pass in 0..passes {
         if pass > 0 {
-            (s.reset)();
+            // SAFETY: every class of the previous pass was given back with its lock.
+            unsafe { (s.reset)() };
         }
         for site in CALL_SITES.iter() {
             if !glue::lockdep_enabled() {
                 return Ok(Some(created));
             }
-            let c = (s.class)(site);
-            acquire_once(c);
-            (s.release)(site, c);
+            let held = (s.class)(site);
+            acquire_once(&held);
+            drop(held);
             if glue::lockdep_enabled() {
                 created += 1;
             }
@@ -252,17 +253,11 @@ fn class_limit(s: &'static StrategyOps) -> Result<Option<usize>> {
     Ok(Some(created))
 }
 
-/// Initialises a mutex with `c` and takes it once: lockdep makes the class at the first
-/// acquire.
-fn acquire_once(c: Class) {
-    let mut m = MaybeUninit::<bindings::mutex>::zeroed();
-    // SAFETY: a local mutex nobody else sees, unlocked before it goes; the key is valid
-    // (static, or registered until released).
-    unsafe {
-        bindings::__mutex_init(m.as_mut_ptr(), c.name, c.key);
-        bindings::mutex_lock(m.as_mut_ptr());
-        bindings::mutex_unlock(m.as_mut_ptr());
-    }
+/// Initialises a mutex with the class `held` holds and takes it once: lockdep makes the class
+/// at the first acquire.
+fn acquire_once(held: &Held<'_, Kernel>) {
+    let slot = core::pin::pin!(LockSlot::<MutexKind>::new());
+    slot.init(class_ref(held)).with(|| ());
 }
 
 /// 7. `abba-two-sites` with every allocation failing, so table strategies and `dynamic` fall
@@ -277,11 +272,11 @@ const FALLBACK_NAME: Scenario = Scenario {
 };
 
 fn fallback_name(s: &'static StrategyOps) -> Result<Option<usize>> {
-    glue::set_alloc_fail_every(1);
+    set_alloc_fail_every(1);
     let locks = new_lock(s, "a", &SITE_A).and_then(|a| Ok((a, new_lock(s, "b", &SITE_B)?)));
-    glue::set_alloc_fail_every(0);
+    set_alloc_fail_every(0);
     let (a, b) = locks?;
-    nest(&a, &b);
-    nest(&b, &a);
+    nest(a.mutex(), b.mutex());
+    nest(b.mutex(), a.mutex());
     Ok(None)
 }

@@ -16,81 +16,103 @@
 //! the site's content sees one class per site and the cycle; one that keys by the `Location`
 //! object (or by a static compiled into each copy, or by object) sees two unrelated pairs.
 
-use super::lock::{nest, LockClass, ScenarioMutex};
+use super::lock::{nest, Class, HeldMutex, HoldsClass};
+use core::mem::MaybeUninit;
 use core::panic::Location;
-use kernel::bindings;
-use kernel::ffi::{c_char, c_int, c_void};
+use kernel::ffi::c_int;
 use kernel::prelude::*;
+use kernel::str::CStr;
 use kernel::sync::LockClassKey;
 
 /// A call site as both modules see it: what `#[track_caller]` and a lock macro give a
-/// constructor call. `repr(C)`: it crosses from one module to the other.
+/// constructor call. `repr(C)`: it crosses from one module to the other (both compile this
+/// file, with the same compiler and flags).
 #[repr(C)]
 pub(crate) struct SharedSite {
     pub(crate) loc: &'static Location<'static>,
     /// This copy's `static_lock_class!()` key for the site (the `macro` strategy's key).
     pub(crate) key: &'static LockClassKey,
     /// "file:line", as the kernel's lock macros name a class.
-    pub(crate) name: *const c_char,
+    pub(crate) name: &'static CStr,
     /// "file:line:column", the name of a class keyed by `loc` itself.
-    pub(crate) loc_name: *const c_char,
+    pub(crate) loc_name: &'static CStr,
 }
-
-// SAFETY: every field points at immutable statics (the key is only touched by lockdep).
-unsafe impl Sync for SharedSite {}
 
 macro_rules! shared_site {
     () => {
         SharedSite {
             loc: Location::caller(),
             key: kernel::static_lock_class!(),
-            name: concat!(file!(), ":", line!(), "\0").as_ptr().cast(),
-            loc_name: concat!(file!(), ":", line!(), ":", column!(), "\0")
-                .as_ptr()
-                .cast(),
+            name: kernel::c_str!(concat!(file!(), ":", line!())),
+            loc_name: kernel::c_str!(concat!(file!(), ":", line!(), ":", column!())),
         }
     };
 }
 
+// The sites' positions name their classes in the precision results (results/precision.csv,
+// "two_locations.rs:56:40"): moving them changes those names, so changes above this line keep
+// them where they are.
 /// Site A: one position in the source, one `Location` object per copy of this file.
 pub(crate) static SITE_A: SharedSite = shared_site!();
 /// Site B.
 pub(crate) static SITE_B: SharedSite = shared_site!();
 
+/// The benchmark module's token for a class it lent (opaque to the peer).
+pub(crate) enum LentToken {}
+
+/// A class the benchmark module lent for a site, and its token for giving it back.
+#[repr(C)]
+pub(crate) struct LentClass {
+    pub(crate) class: Class,
+    pub(crate) token: *mut LentToken,
+}
+
+// The interface between the two modules, defined in `lockclass_bench` (precision/mod.rs,
+// exported by precision/params.c). Both sides are this crate's Rust types, compiled from this
+// file by the same compiler: not C types, hence the lint allowed.
+#[allow(improper_ctypes)]
 extern "C" {
-    /// The benchmark module's class for `site` under the strategy of the running scenario
-    /// (exported by `lockclass_bench`); `site` is a `SharedSite`. 0 or a negative errno.
-    fn lcb_precision_class(
-        site: *const c_void,
-        key: *mut *mut bindings::lock_class_key,
-        name: *mut *const c_char,
-    ) -> c_int;
-    /// Gives a class from `lcb_precision_class` for `site` back.
-    fn lcb_precision_release(
-        site: *const c_void,
-        key: *mut bindings::lock_class_key,
-        name: *const c_char,
-    );
+    /// Lends the class of `site` under the running scenario's strategy into `out`: 0, or a
+    /// negative errno (and `out` untouched).
+    fn lcb_precision_class(site: &'static SharedSite, out: *mut LentClass) -> c_int;
+    /// Gives back a class `lcb_precision_class` lent. `class` is not used afterwards, nor is
+    /// any lock initialised with it.
+    fn lcb_precision_release(class: *mut LentClass);
+}
+
+/// A lent class, given back when dropped.
+struct Lent(LentClass);
+
+// SAFETY: the lender keeps the class valid until `lcb_precision_release`, which only the drop
+// below calls; the class itself does not move with `Lent`.
+unsafe impl HoldsClass for Lent {
+    fn class(&self) -> Class {
+        self.0.class
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        // SAFETY: lent by `lcb_precision_class`, given back once; the mutex that used it (in the
+        // same `HeldMutex`, dropped first) is gone.
+        unsafe { lcb_precision_release(&mut self.0) }
+    }
 }
 
 /// A lock created at `site`, with the benchmark module's class for it.
-fn new_lock(site: &'static SharedSite) -> Result<KBox<ScenarioMutex>> {
-    let mut class = LockClass {
-        key: core::ptr::null_mut(),
-        name: core::ptr::null(),
-    };
-    let site_ptr: *const c_void = (site as *const SharedSite).cast();
-    // SAFETY: `site` is a `SharedSite` static; the out pointers are valid for writes.
-    let ret = unsafe { lcb_precision_class(site_ptr, &mut class.key, &mut class.name) };
-    kernel::error::to_result(ret)?;
-    // SAFETY: the class is valid until `lcb_precision_release`, which the mutex calls on drop.
-    unsafe { ScenarioMutex::new(class, site_ptr, lcb_precision_release) }
+fn new_lock(site: &'static SharedSite) -> Result<Pin<KBox<HeldMutex<Lent>>>> {
+    let mut out = MaybeUninit::<LentClass>::uninit();
+    // SAFETY: `out` is valid for writes.
+    kernel::error::to_result(unsafe { lcb_precision_class(site, out.as_mut_ptr()) })?;
+    // SAFETY: 0: `out` was filled.
+    let lent = Lent(unsafe { out.assume_init() });
+    KBox::pin_init(HeldMutex::new(lent), GFP_KERNEL)
 }
 
 /// A then B: the benchmark module's half in `two-locations`, the peer's first load in `reload`.
 pub(crate) fn first_half() -> Result {
     let (a, b) = (new_lock(&SITE_A)?, new_lock(&SITE_B)?);
-    nest(&a, &b);
+    nest(a.mutex(), b.mutex());
     Ok(())
 }
 
@@ -98,6 +120,6 @@ pub(crate) fn first_half() -> Result {
 #[allow(dead_code)] // the benchmark module's copy runs only the first half
 pub(crate) fn second_half() -> Result {
     let (a, b) = (new_lock(&SITE_A)?, new_lock(&SITE_B)?);
-    nest(&b, &a);
+    nest(b.mutex(), a.mutex());
     Ok(())
 }

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! A second crate with one generic call site, standing in for the kernel crate whose generic
 //! lock constructor a driver crate instantiates.
 //!

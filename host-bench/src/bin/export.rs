@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Writes `results/host/host.csv` from criterion's saved estimates, with each `lookup` row's
 //! instruction count from callgrind (see `host_bench::instructions`; the binary runs itself
 //! under valgrind for that), and `results/host/memory.csv` from the strategies' footprint after
@@ -10,7 +12,7 @@
 use host_bench::call_sites::{CALL_SITES, COMPILED_SITES};
 use host_bench::export::{self, Machine, Measurement};
 use host_bench::instructions::{self, COUNT_ARG};
-use host_bench::strategy::{self, Memory, Strategy, Visit};
+use host_bench::strategy::{self, HostStrategy, Memory, Visit};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,10 +21,10 @@ use std::process::ExitCode;
 struct MemoryReport(Vec<(&'static str, Memory, usize)>);
 
 impl Visit for MemoryReport {
-    fn visit<S: Strategy>(&mut self) {
+    fn visit<S: HostStrategy>(&mut self) {
         let s = S::new();
         for site in &CALL_SITES {
-            s.class(site);
+            s.class(site, ()).class();
         }
         self.0
             .push((S::NAME, s.memory(COMPILED_SITES), s.fallbacks()));

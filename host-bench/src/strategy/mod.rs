@@ -1,123 +1,111 @@
-//! The strategies, one per file, behind [`Strategy`], and the table of them by name
-//! ([`NAMES`], [`for_each`], [`visit_named`]).
-//!
-//! Names are the kernel module's (`strategy=` in its output), so host and guest rows line up.
+// SPDX-License-Identifier: GPL-2.0
 
-use crate::env::HostRecord;
-use crate::CallSite;
+//! The host's side of the strategies: its environment ([`Host`]: the host's call sites, keys,
+//! bucket locks, heap and registry model), the strategies by their host names, what each
+//! holds in memory ([`HostStrategy::memory`]), and the visitors over them ([`NAMES`],
+//! [`for_each`], [`visit_named`]). The strategies themselves, and their list, are
+//! lockclass-core's ([`lockclass_core::strategy`]), compiled into the kernel module too.
+
+mod pool;
+
+use crate::env::{free, try_alloc, HostEnv, HostRecord};
+use crate::key::NamedKey;
+use crate::locks::{SleepingMutex, SpinLock};
+use crate::registry;
+use crate::{CallSite, MacroKey};
+use core::panic::Location;
+use core::ptr::NonNull;
+use lockclass_core::site::Site;
+use lockclass_core::strategy::{self as shared, Env};
 use lockclass_core::table::TableStats;
-use lockclass_core::AllocError;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A strategy that is one of the shared content-keyed tables: `$name` with bucket lock `$lock`,
-/// looked up with `$lookup` (`lookup_locked` or `lookup_lockfree`).
-macro_rules! table_strategy {
-    ($ty:ident, $name:literal, $lock:ty, $lookup:ident, $doc:literal) => {
-        use super::{class_or_fallback, Memory, Strategy};
-        use crate::env::HostEnv;
-        use crate::CallSite;
-        use lockclass_core::table::{Table, TableStats};
-        use std::sync::atomic::{AtomicUsize, Ordering};
+pub use lockclass_core::strategy::{Held, Keys, Strategy};
+pub use pool::{HostPooledTable, POOL_SLOT_BYTES};
 
-        #[doc = $doc]
-        pub struct $ty {
-            table: Box<Table<HostEnv<$lock>>>,
-            fallbacks: AtomicUsize,
-        }
+/// The host environment of the shared strategies.
+pub struct Host;
 
-        impl $ty {
-            /// The table.
-            pub fn table(&self) -> &Table<HostEnv<$lock>> {
-                &self.table
-            }
-        }
+impl Env for Host {
+    type Site = CallSite;
+    /// The key's address: all a lock checker sees of a class.
+    type Class = usize;
+    type Flags = ();
+    type Key = NamedKey;
+    type Sleeping = HostEnv<SleepingMutex>;
+    type Spinning = HostEnv<SpinLock>;
+    const SLEEPING: Self::Sleeping = HostEnv::new();
+    const SPINNING: Self::Spinning = HostEnv::new();
 
-        impl Strategy for $ty {
-            const NAME: &'static str = $name;
+    #[inline(always)]
+    fn location(site: &'static CallSite) -> &'static Location<'static> {
+        site.loc
+    }
 
-            fn new() -> Self {
-                Self {
-                    table: Box::new(Table::new(HostEnv::new())),
-                    fallbacks: AtomicUsize::new(0),
-                }
-            }
+    #[inline(always)]
+    fn site_class(site: &'static CallSite) -> usize {
+        site as *const CallSite as usize
+    }
 
-            #[inline(always)]
-            fn class(&self, site: &'static CallSite) -> usize {
-                class_or_fallback(self.table.$lookup(site.loc), site, &self.fallbacks)
-            }
+    #[inline(always)]
+    fn location_class(site: &'static CallSite) -> usize {
+        site.loc as *const _ as usize
+    }
 
-            fn memory(&self, _sites: usize) -> Memory {
-                Memory::of_table(self.table.stats())
-            }
+    #[inline(always)]
+    fn macro_class(site: &'static CallSite) -> usize {
+        site.key.addr()
+    }
 
-            fn stats(&self) -> Option<TableStats> {
-                Some(self.table.stats())
-            }
+    #[inline(always)]
+    fn key_class(key: &NamedKey) -> usize {
+        key.addr()
+    }
 
-            fn fallbacks(&self) -> usize {
-                self.fallbacks.load(Ordering::Relaxed)
-            }
-        }
-    };
+    /// Allocated and named as a table record's key is, then registered.
+    #[inline(always)]
+    fn new_key(site: &'static CallSite, _flags: ()) -> Option<NonNull<NamedKey>> {
+        let key = try_alloc(NamedKey::new(&Site::of(site.loc)))?;
+        // SAFETY: a live allocation, until `drop_key`.
+        registry::register(unsafe { &key.as_ref().key });
+        Some(key)
+    }
+
+    #[inline(always)]
+    unsafe fn drop_key(key: NonNull<NamedKey>) {
+        // SAFETY: from `new_key`, still allocated (caller).
+        registry::unregister(unsafe { &key.as_ref().key });
+        // SAFETY: from `try_alloc`, unregistered, not used afterwards (caller).
+        unsafe { free(key) };
+    }
 }
 
-mod cached;
-mod dynamic;
-mod location;
-mod macro_key;
-mod mutex;
-mod noop;
-mod pool;
-mod rcu;
-mod spinlock;
+/// `noop`: the `CallSite`'s address; what is left is the benchmark loop itself.
+pub type Noop = shared::Noop<Host>;
+/// `location`: the `&'static Location`'s address is the key.
+pub type LocationKey = shared::LocationKey<Host>;
+/// `macro`: each `site!()` expansion's own `static` key.
+pub type MacroStaticKey = shared::Macro<Host>;
+/// `dynamic`: one operation is the life of one lock's key, as in the kernel module: allocate
+/// and name it, register it, unregister it (whose RCU grace period the host does not model)
+/// and free it.
+pub type DynamicKey = shared::DynamicKey<Host>;
+/// `mutex`: `Table::lookup_locked` with a [`SleepingMutex`] per bucket.
+pub type MutexTable = shared::MutexTable<Host>;
+/// `spinlock`: `Table::lookup_locked` with a [`SpinLock`] per bucket.
+pub type SpinlockTable = shared::SpinlockTable<Host>;
+/// `rcu`: `Table::lookup_lockfree`; a miss inserts under the bucket's [`SpinLock`].
+pub type RcuTable = shared::RcuTable<Host>;
+/// `cached`: `CachedTable::lookup`, the table held inline (its address is the strategy's plus
+/// a constant, as a kernel `static` table's is a constant, rather than a pointer to load).
+pub type AddrCachedTable = shared::Cached<Host>;
+/// `pool`: `PooledTable::lookup`; pool keys are never registered, and a claim lasts as long
+/// as the strategy.
+pub type StaticKeyPool = shared::Pool<Host>;
 
-pub use cached::AddrCachedTable;
-pub use dynamic::DynamicKey;
-pub use location::LocationKey;
-pub use macro_key::MacroStaticKey;
-pub use mutex::MutexTable;
-pub use noop::Noop;
-pub use pool::{HostPooledTable, StaticKeyPool, POOL_SLOT_BYTES};
-pub use rcu::RcuTable;
-pub use spinlock::SpinlockTable;
-
-/// A way to give a lock created at a call site its lock class.
-pub trait Strategy: Send + Sync + Sized + 'static {
-    /// The module's name for it.
-    const NAME: &'static str;
-    /// Whether the class is a function of the call site (every strategy except `dynamic`,
-    /// whose class belongs to each lock).
-    const PER_SITE: bool = true;
-
-    /// A fresh instance: empty table, nothing registered.
-    fn new() -> Self;
-
-    /// The class key (its address) for a lock created at `site`.
-    ///
-    /// For `dynamic` the key lives in the lock, which is created and dropped within the call;
-    /// the address it returns only feeds checksums.
-    fn class(&self, site: &'static CallSite) -> usize;
-
+/// A shared strategy in the host's environment, with what it holds in memory.
+pub trait HostStrategy: Strategy<Env = Host> {
     /// Memory held after `sites` distinct sites were looked up.
     fn memory(&self, sites: usize) -> Memory;
-
-    /// The content table's counts, for the strategies that have one.
-    fn stats(&self) -> Option<TableStats> {
-        None
-    }
-
-    /// Lookups that fell back to the `Location` address because an allocation failed.
-    fn fallbacks(&self) -> usize {
-        0
-    }
-
-    /// Of the classes [`Strategy::stats`] counts, those whose key is static memory the strategy
-    /// holds and never registers (lockdep takes such a key as it is): `pool`'s claimed slots.
-    /// The others' keys are registered while they exist.
-    fn static_classes(&self) -> usize {
-        0
-    }
 }
 
 /// Memory a strategy holds, as written to `memory.csv`.
@@ -140,17 +128,74 @@ impl Memory {
             classes: stats.records,
         }
     }
+
+    /// No table: `record_bytes` per class, one class per site.
+    fn per_site(record_bytes: usize, sites: usize) -> Self {
+        Self {
+            table_bytes: 0,
+            record_bytes,
+            classes: sites,
+        }
+    }
+}
+
+impl HostStrategy for Noop {
+    fn memory(&self, _sites: usize) -> Memory {
+        Memory::per_site(0, 0)
+    }
+}
+
+impl HostStrategy for LocationKey {
+    /// The `Location`s exist for `#[track_caller]` anyway: nothing added.
+    fn memory(&self, sites: usize) -> Memory {
+        Memory::per_site(0, sites)
+    }
+}
+
+impl HostStrategy for MacroStaticKey {
+    fn memory(&self, sites: usize) -> Memory {
+        Memory::per_site(core::mem::size_of::<MacroKey>(), sites)
+    }
+}
+
+impl HostStrategy for DynamicKey {
+    /// One key per lock; the mirror creates one lock per site.
+    fn memory(&self, sites: usize) -> Memory {
+        Memory::per_site(core::mem::size_of::<NamedKey>(), sites)
+    }
+}
+
+macro_rules! table_memory {
+    ($($ty:ty),*) => {$(
+        impl HostStrategy for $ty {
+            fn memory(&self, _sites: usize) -> Memory {
+                Memory::of_table(self.table().stats())
+            }
+        }
+    )*};
+}
+table_memory!(MutexTable, SpinlockTable, RcuTable, AddrCachedTable);
+
+impl HostStrategy for StaticKeyPool {
+    /// The pool counts as table bytes (it exists whether or not a site claimed a slot), and a
+    /// class occupies one slot of it (or, past its end, an overflow record).
+    fn memory(&self, _sites: usize) -> Memory {
+        Memory {
+            record_bytes: POOL_SLOT_BYTES,
+            ..Memory::of_table(self.table().stats())
+        }
+    }
 }
 
 /// Something to do with each strategy type (its code is monomorphised per strategy).
 pub trait Visit {
     /// Called with one strategy type.
-    fn visit<S: Strategy>(&mut self);
+    fn visit<S: HostStrategy>(&mut self);
 }
 
 macro_rules! strategy_table {
     ($($s:ty),+ $(,)?) => {
-        /// Every strategy's name, in the order [`for_each`] visits them.
+        /// Every strategy's name, in the order [`for_each`] visits them (the module's order).
         pub const NAMES: &[&str] = &[$(<$s as Strategy>::NAME),+];
 
         /// Calls `v.visit::<S>()` for every strategy `S`.
@@ -170,36 +215,4 @@ macro_rules! strategy_table {
         }
     };
 }
-
-strategy_table!(
-    Noop,
-    LocationKey,
-    MacroStaticKey,
-    DynamicKey,
-    MutexTable,
-    SpinlockTable,
-    RcuTable,
-    AddrCachedTable,
-    StaticKeyPool,
-);
-
-/// The class a table lookup gives: the record's key, or on allocation failure the RFC's
-/// fallback, the `Location` itself used as a static key.
-#[inline(always)]
-fn class_or_fallback(
-    found: Result<&HostRecord, AllocError>,
-    site: &'static CallSite,
-    fallbacks: &AtomicUsize,
-) -> usize {
-    match found {
-        Ok(rec) => rec.key.addr(),
-        Err(AllocError) => fallback(site, fallbacks),
-    }
-}
-
-#[cold]
-#[inline(never)]
-pub(super) fn fallback(site: &'static CallSite, fallbacks: &AtomicUsize) -> usize {
-    fallbacks.fetch_add(1, Ordering::Relaxed);
-    site.loc as *const _ as usize
-}
+lockclass_core::strategy_list!(strategy_table, Host);

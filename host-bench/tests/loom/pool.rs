@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The key pool's models: one site looked up from two threads, two sites racing for one pool
 //! slot, and a full pool sending a site to the content table.
 
@@ -22,7 +24,7 @@ fn pooled_key<const P: usize, const B: usize>(
     t: &Pooled<P, B>,
     loc: &'static Location<'static>,
 ) -> usize {
-    let k = t.lookup(loc).expect("allocation");
+    let k = t.lookup(loc, ()).expect("allocation");
     assert_eq!(k.name(), name_of(loc));
     k.addr()
 }

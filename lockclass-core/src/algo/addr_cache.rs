@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! A lock-free map from a `Location`'s *address* to a record, for the `cached` strategy's fast
 //! path: the address bits as the slot index, two loads and a compare, no lock, never sleeps.
 //!
@@ -76,15 +78,20 @@ impl<R, const N: usize> AddrCache<R, N> {
         assert!(N.is_power_of_two() && N > 1 && N.trailing_zeros() <= 32);
         assert!(core::mem::align_of::<Location<'static>>() > 1);
         Self {
-            slots: [const {
-                Slot {
-                    loc: AtomicPtr::new(ptr::null_mut()),
-                    rec: AtomicPtr::new(ptr::null_mut()),
-                }
-            }; N],
+            slots: [Self::EMPTY; N],
             races: AtomicUsize::new(0),
         }
     }
+
+    /// An empty slot, repeated by `new`: a constant item rather than an inline `const {}`
+    /// block, which would need rustc 1.79 (the kernel's minimum is 1.78). Each repetition is
+    /// a fresh value: no slot is shared.
+    #[cfg(not(loom))]
+    #[allow(clippy::declare_interior_mutable_const)]
+    const EMPTY: Slot<R> = Slot {
+        loc: AtomicPtr::new(ptr::null_mut()),
+        rec: AtomicPtr::new(ptr::null_mut()),
+    };
 
     /// An empty cache (loom's atomics have no `const` constructor).
     #[cfg(loom)]
@@ -119,11 +126,14 @@ impl<R, const N: usize> AddrCache<R, N> {
         // A model check that weakens an ordering must see the damage.
         #[cfg(loom)]
         assert!(!rec.is_null(), "address published before its record");
-        // SAFETY: non-null (caller). Telling the compiler so drops a null check from the hit.
-        unsafe {
-            core::hint::assert_unchecked(!rec.is_null());
-            NonNull::new_unchecked(rec)
+        // Telling the compiler that `rec` is non-null drops a null check from the hit
+        // (`unreachable_unchecked` rather than `assert_unchecked`, which needs rustc 1.81).
+        if rec.is_null() {
+            // SAFETY: non-null (caller).
+            unsafe { core::hint::unreachable_unchecked() }
         }
+        // SAFETY: non-null (caller).
+        unsafe { NonNull::new_unchecked(rec) }
     }
 
     /// The record cached for this `Location` object if it sits in its home slot, which is

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! What a content-keyed table is made of: records (one per class), buckets (a lock around a
 //! chain of records), and the environment that provides both (memory, locks, key
 //! registration). [`super::table`] re-exports all of it.
@@ -12,7 +14,7 @@ use core::ptr::{self, NonNull};
 ///
 /// `lock` must give mutual exclusion and make everything written before `unlock` visible to
 /// the next holder (acquire/release semantics).
-pub unsafe trait BucketLock {
+pub unsafe trait BucketLock: Sync {
     /// Takes the lock, waiting (sleeping or spinning) as needed.
     fn lock(&self);
     /// Releases the lock.
@@ -35,8 +37,11 @@ pub unsafe trait TableEnv {
     type Lock: BucketLock;
     /// Per-class data a record carries (the key, and whatever the environment adds).
     type Key;
+    /// What the caller of a lookup passes down to a miss's allocations: the kernel's GFP
+    /// flags (the caller knows whether it may sleep), `()` on the host.
+    type Flags: Copy;
     /// Allocates and initialises a bucket; `None` if memory is short.
-    fn alloc_bucket(&self) -> Option<NonNull<Bucket<Self::Lock, Self::Key>>>;
+    fn alloc_bucket(&self, flags: Self::Flags) -> Option<NonNull<Bucket<Self::Lock, Self::Key>>>;
     /// Frees a bucket from `alloc_bucket`.
     ///
     /// # Safety
@@ -44,7 +49,12 @@ pub unsafe trait TableEnv {
     /// `b` came from `alloc_bucket` of this environment and is no longer reachable.
     unsafe fn free_bucket(&self, b: NonNull<Bucket<Self::Lock, Self::Key>>);
     /// Allocates a record for `site`, its key not yet registered; `None` if memory is short.
-    fn alloc_record(&self, site: Site, hash: u64) -> Option<NonNull<Record<Self::Key>>>;
+    fn alloc_record(
+        &self,
+        site: Site,
+        hash: u64,
+        flags: Self::Flags,
+    ) -> Option<NonNull<Record<Self::Key>>>;
     /// Registers the record's key with the lock checker. Called at most once per record,
     /// under the bucket lock, only for the record that is then published.
     fn register(&self, rec: &Record<Self::Key>);

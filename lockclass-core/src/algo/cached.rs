@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The `cached` strategy: one class per source site (as the content-keyed table gives) at close
 //! to the cost of a static key (as the `Location` address gives).
 //!
@@ -48,14 +50,18 @@ impl<E: TableEnv, const N: usize, const C: usize> CachedTable<E, N, C> {
 
     /// The class for `loc`'s site.
     #[inline(always)]
-    pub fn lookup(&self, loc: &'static Location<'static>) -> Result<&Record<E::Key>, AllocError> {
+    pub fn lookup(
+        &self,
+        loc: &'static Location<'static>,
+        flags: E::Flags,
+    ) -> Result<&Record<E::Key>, AllocError> {
         let (have, rec) = self.cache.home_words(loc);
         if core::ptr::eq(have, loc) {
             // SAFETY: `rec` is the record word of the home slot, whose address word read `loc`;
             // cached records belong to `self.table` and live until `reset`.
             Ok(unsafe { AddrCache::<Record<E::Key>, C>::found(rec).as_ref() })
         } else {
-            self.lookup_slow(loc)
+            self.lookup_slow(loc, flags)
         }
     }
 
@@ -63,12 +69,16 @@ impl<E: TableEnv, const N: usize, const C: usize> CachedTable<E, N, C> {
     /// `Location` object the content table. Out of line so that the hit path stays a few
     /// instructions wherever it is inlined.
     #[inline(never)]
-    fn lookup_slow(&self, loc: &'static Location<'static>) -> Result<&Record<E::Key>, AllocError> {
+    fn lookup_slow(
+        &self,
+        loc: &'static Location<'static>,
+        flags: E::Flags,
+    ) -> Result<&Record<E::Key>, AllocError> {
         if let Some(r) = self.cache.get(loc) {
             // SAFETY: as in `lookup`.
             return Ok(unsafe { r.as_ref() });
         }
-        let rec = self.table.lookup_lockfree(loc)?;
+        let rec = self.table.lookup_lockfree(loc, flags)?;
         // A full cache only means this address keeps taking the slow path.
         // SAFETY: `rec` lives in `self.table` until `reset`, which empties the cache first; it
         // came from the table's Acquire load, so its contents are visible here.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! Tables that map a caller's [`core::panic::Location`] to a lock class.
 //!
 //! [`table::Table`] is the RFC's content-keyed hash table (1024 buckets, each a lock around a

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! A fixed pool of lock-class keys in static memory, one claimed per source site for good.
 //!
 //! lockdep accepts a key in a kernel or module image (`static_obj()`) without registration, so
@@ -103,19 +105,23 @@ impl<K: PoolKey, const N: usize> KeyPool<K, N> {
     pub const fn new() -> Self {
         assert!(N.is_power_of_two());
         Self {
-            slots: [const {
-                Slot {
-                    key: UnsafeCell::new(K::UNNAMED),
-                    state: AtomicUsize::new(FREE),
-                    hash: UnsafeCell::new(0),
-                    line: UnsafeCell::new(0),
-                    column: UnsafeCell::new(0),
-                }
-            }; N],
+            slots: [Self::FREE_SLOT; N],
             used: AtomicUsize::new(0),
             full: AtomicUsize::new(0),
         }
     }
+
+    /// A free slot, repeated by `new` (a constant item: an inline `const {}` block needs rustc
+    /// 1.79). Each repetition is a fresh value.
+    #[cfg(not(loom))]
+    #[allow(clippy::declare_interior_mutable_const)]
+    const FREE_SLOT: Slot<K> = Slot {
+        key: UnsafeCell::new(K::UNNAMED),
+        state: AtomicUsize::new(FREE),
+        hash: UnsafeCell::new(0),
+        line: UnsafeCell::new(0),
+        column: UnsafeCell::new(0),
+    };
 
     /// An empty pool (loom).
     #[cfg(loom)]

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The `pool` strategy: one class per source site whose key is a `static`, as a macro's is.
 //!
 //! Fast path: the address cache of [`super::cached`], keyed by the `Location` address, now
@@ -65,21 +67,29 @@ where
 
     /// The key for `loc`'s site.
     #[inline(always)]
-    pub fn lookup(&self, loc: &'static Location<'static>) -> Result<&E::Key, AllocError> {
+    pub fn lookup(
+        &self,
+        loc: &'static Location<'static>,
+        flags: E::Flags,
+    ) -> Result<&E::Key, AllocError> {
         let (have, key) = self.cache.home_words(loc);
         if core::ptr::eq(have, loc) {
             // SAFETY: `key` is the record word of the home slot, whose address word read
             // `loc`; cached keys are the pool's (static) or the table's (until `reset`).
             Ok(unsafe { AddrCache::<E::Key, C>::found(key).as_ref() })
         } else {
-            self.lookup_slow(loc)
+            self.lookup_slow(loc, flags)
         }
     }
 
     /// A probe of the cache's later slots, and once per `Location` object the pool (and past
     /// its end the table). Out of line, as in `cached`.
     #[inline(never)]
-    fn lookup_slow(&self, loc: &'static Location<'static>) -> Result<&E::Key, AllocError> {
+    fn lookup_slow(
+        &self,
+        loc: &'static Location<'static>,
+        flags: E::Flags,
+    ) -> Result<&E::Key, AllocError> {
         if let Some(k) = self.cache.get(loc) {
             // SAFETY: as in `lookup`.
             return Ok(unsafe { k.as_ref() });
@@ -91,10 +101,10 @@ where
             // SAFETY: every claim of this site holds its bucket lock.
             None => match self
                 .table
-                .with_bucket_locked(hash, || unsafe { self.pool.claim(&site, hash) })?
+                .with_bucket_locked(hash, flags, || unsafe { self.pool.claim(&site, hash) })?
             {
                 Some(k) => k,
-                None => &self.table.lookup_lockfree(loc)?.key,
+                None => &self.table.lookup_lockfree(loc, flags)?.key,
             },
         };
         // A full cache only means this address keeps taking the slow path.

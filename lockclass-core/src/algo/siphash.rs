@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! SipHash-2-4, the function behind the kernel's `siphash()`, which the RFC used to hash a
 //! `Location`. Written here (not bound to the kernel's) so host and kernel hash identically.
 

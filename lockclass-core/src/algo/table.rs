@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+
 //! The RFC's table: a `Location`'s content hash picks one of `N` buckets; each bucket is a lock
 //! around a chain of records, one per source site, each holding the site's lock-class key.
 //!
@@ -73,13 +75,19 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         assert!(N.is_power_of_two());
         Self {
             env,
-            buckets: [const { AtomicPtr::new(ptr::null_mut()) }; N],
+            buckets: [Self::NO_BUCKET; N],
             nbuckets: AtomicUsize::new(0),
             nrecords: AtomicUsize::new(0),
             lost_races: AtomicUsize::new(0),
             bucket_races: AtomicUsize::new(0),
         }
     }
+
+    /// An empty bucket slot, repeated by `new` (a constant item: an inline `const {}` block
+    /// needs rustc 1.79). Each repetition is a fresh atomic.
+    #[cfg(not(loom))]
+    #[allow(clippy::declare_interior_mutable_const)]
+    const NO_BUCKET: AtomicPtr<Bucket<E::Lock, E::Key>> = AtomicPtr::new(ptr::null_mut());
 
     /// An empty table (loom's atomics have no `const` constructor).
     #[cfg(loom)]
@@ -102,7 +110,7 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
 
     /// The bucket for `hash`, allocating it on first use.
     #[inline(always)]
-    fn bucket(&self, hash: u64) -> Result<&Bucket<E::Lock, E::Key>, AllocError> {
+    fn bucket(&self, hash: u64, flags: E::Flags) -> Result<&Bucket<E::Lock, E::Key>, AllocError> {
         let slot = &self.buckets[hash as usize & (N - 1)];
         // Acquire: pairs with the Release in the compare-exchange below, so the bucket's
         // initialised lock and head are visible before we use them.
@@ -111,15 +119,16 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         if let Some(b) = unsafe { b.as_ref() } {
             return Ok(b);
         }
-        self.bucket_slow(slot)
+        self.bucket_slow(slot, flags)
     }
 
     #[cold]
     fn bucket_slow(
         &self,
         slot: &AtomicPtr<Bucket<E::Lock, E::Key>>,
+        flags: E::Flags,
     ) -> Result<&Bucket<E::Lock, E::Key>, AllocError> {
-        let Some(new) = self.env.alloc_bucket() else {
+        let Some(new) = self.env.alloc_bucket(flags) else {
             // Another thread may have published the bucket meanwhile: use it rather than fall
             // back. Acquire: as in `bucket`.
             let b = slot.load(order(SyncPoint::BucketAllocFailed, Ordering::Acquire));
@@ -150,15 +159,16 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
     }
 
     /// The class for `loc`'s site, reading the bucket under its lock (the `mutex` and
-    /// `spinlock` strategies); a miss inserts a new class.
+    /// `spinlock` strategies); a miss inserts a new class, allocating with `flags`.
     #[inline]
     pub fn lookup_locked(
         &self,
         loc: &'static Location<'static>,
+        flags: E::Flags,
     ) -> Result<&Record<E::Key>, AllocError> {
         let site = Site::of(loc);
         let hash = site.hash();
-        let bucket = self.bucket(hash)?;
+        let bucket = self.bucket(hash, flags)?;
         bucket.lock.lock();
         // Relaxed: the lock orders us after every insert into this bucket.
         let found = bucket.scan(bucket.head.load(Ordering::Relaxed), &site, hash);
@@ -166,27 +176,28 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         unsafe { bucket.lock.unlock() };
         match found {
             Some(r) => Ok(r),
-            None => self.insert(bucket, site, hash),
+            None => self.insert(bucket, site, hash, flags),
         }
     }
 
     /// The class for `loc`'s site, reading the bucket without any lock (the `rcu` strategy);
-    /// a miss inserts a new class under the bucket lock.
+    /// a miss inserts a new class under the bucket lock, allocating with `flags`.
     #[inline]
     pub fn lookup_lockfree(
         &self,
         loc: &'static Location<'static>,
+        flags: E::Flags,
     ) -> Result<&Record<E::Key>, AllocError> {
         let site = Site::of(loc);
         let hash = site.hash();
-        let bucket = self.bucket(hash)?;
+        let bucket = self.bucket(hash, flags)?;
         // Acquire: pairs with the Release that published the head record (see `insert`).
         let head = bucket
             .head
             .load(order(SyncPoint::HeadLoad, Ordering::Acquire));
         match bucket.scan(head, &site, hash) {
             Some(r) => Ok(r),
-            None => self.insert(bucket, site, hash),
+            None => self.insert(bucket, site, hash, flags),
         }
     }
 
@@ -197,9 +208,10 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
         bucket: &'a Bucket<E::Lock, E::Key>,
         site: Site,
         hash: u64,
+        flags: E::Flags,
     ) -> Result<&'a Record<E::Key>, AllocError> {
         // Allocate before locking: the allocation may sleep, the lock may be a spinlock.
-        let new = self.env.alloc_record(site, hash).ok_or(AllocError)?;
+        let new = self.env.alloc_record(site, hash, flags).ok_or(AllocError)?;
         bucket.lock.lock();
         let head = bucket.head.load(Ordering::Relaxed);
         if let Some(r) = bucket.scan(head, &site, hash) {
@@ -228,8 +240,13 @@ impl<E: TableEnv, const N: usize> Table<E, N> {
     /// Runs `f` holding the lock of `hash`'s bucket (allocated on first use), the lock every
     /// insert of a site with that hash takes: what serialises [`super::pool::KeyPool`]'s
     /// claims for one site.
-    pub fn with_bucket_locked<R>(&self, hash: u64, f: impl FnOnce() -> R) -> Result<R, AllocError> {
-        let bucket = self.bucket(hash)?;
+    pub fn with_bucket_locked<R>(
+        &self,
+        hash: u64,
+        flags: E::Flags,
+        f: impl FnOnce() -> R,
+    ) -> Result<R, AllocError> {
+        let bucket = self.bucket(hash, flags)?;
         bucket.lock.lock();
         let r = f();
         // SAFETY: we hold the lock.
