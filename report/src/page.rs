@@ -14,54 +14,8 @@ use minijinja::{context, Environment, Value};
 use crate::aggregate::{median_of, CellKey, Dataset};
 use crate::decided::{self, share_interval};
 use crate::tables;
-use crate::tidy::{CalibrationRow, KeycostRow, MemoryRow, PrecisionRow, RunRow};
-use crate::tidy::{ScalingRow, StatsRow};
-
-/// The inputs besides data.csv; empty when a file was not given.
-#[derive(Default)]
-pub struct Inputs {
-    pub stats: Vec<StatsRow>,
-    pub memory: Vec<MemoryRow>,
-    pub precision: Vec<PrecisionRow>,
-    pub calibration: Vec<CalibrationRow>,
-    pub runs: Vec<RunRow>,
-    pub keycost: Vec<KeycostRow>,
-    pub scaling: Vec<ScalingRow>,
-    /// `--stale SOURCE=REASON`: that source's rows are from an earlier run.
-    pub stale: Vec<(String, String)>,
-    /// Input file names, for the "generated from" line.
-    pub files: Vec<String>,
-}
-
-/// The plan's site count: the summary's column and most comparisons.
-pub const SITES: u64 = 64;
-
-/// Numbers to 3 significant figures: what the data can carry.
-pub fn num(v: f64) -> String {
-    let a = v.abs();
-    let decimals = match a {
-        _ if a >= 100.0 || a == 0.0 => 0,
-        _ if a >= 10.0 => 1,
-        _ if a >= 1.0 => 2,
-        _ => 3,
-    };
-    format!("{v:.decimals$}")
-}
-
-/// Per scenario, what lockdep got wrong with `strategy`: "missed", "false report", ...
-pub fn wrong(prec: &[PrecisionRow], strategy: &str) -> BTreeMap<String, &'static str> {
-    (prec.iter())
-        .filter(|r| r.strategy == strategy && r.outcome != r.expected)
-        .map(|r| {
-            let kind = match (r.expected.as_str(), r.outcome.as_str()) {
-                (_, "lockdep-off") => "lockdep off",
-                ("silent", _) => "false report",
-                _ => "missed",
-            };
-            (r.scenario.clone(), kind)
-        })
-        .collect()
-}
+pub use crate::tables::{num, wrong, Inputs, SITES};
+use crate::tidy::PrecisionRow;
 
 /// `strategy`'s precision faults that `pool` (the recommendation) does not share, and those it
 /// does, as "missed `scenario`".
