@@ -138,19 +138,12 @@ run_source() {
   local refscale=(--add "${kdir[$f]}/kernel/torture.ko" --add "${kdir[$f]}/kernel/rcu/refscale.ko")
   # Real-time sources need a quiet host: a boot beside other work is repeated (icount counts
   # instructions, so the host's load cannot change its figures).
-  local quiet=(--max-other-cpu "$max_other") try
+  local quiet=(--max-other-cpu "$max_other")
   [[ $src == guest-icount ]] && quiet=()
-  for try in 1 2 3 4; do
-    t0=$(date +%s)
-    if "$REPO/scripts/run-guest.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --script "$script" \
-         --log "$results/raw/$log.log" --timeout 3600 "${refscale[@]}" --host-load "$tmp/load" \
-         ${quiet[@]+"${quiet[@]}"} "$@" 2> >(tee "$tmp/rg.err" >&2); then break; fi
-    sleep 1   # let tee finish
-    grep -q 'run-guest: FAIL: host busy' "$tmp/rg.err" || die "guest run $log failed: see $results/raw/$log.log (removed when this run ends)"
-    [ $try -lt 4 ] || die "guest run $log: the host stayed busy in $try boots ($(cat "$tmp/load")); stop the other work and run again"
-    step "host busy during $log ($(cat "$tmp/load")): waiting 30 s, then boot $((try + 1)) of at most 4"
-    sleep 30
-  done
+  t0=$(date +%s)
+  run_guest_quietly "guest run $log" "$REPO/scripts/run-guest.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" \
+    --script "$script" --log "$results/raw/$log.log" --timeout 3600 "${refscale[@]}" --host-load "$tmp/load" \
+    ${quiet[@]+"${quiet[@]}"} "$@" || die "guest run $log failed: see $results/raw/$log.log (removed when this run ends)"
   wall=$(( $(date +%s) - t0 ))
   report parse "$results/raw/$log.log" --source "$src" --boot "$boot" --kernel "$kver" --flavour "${f/uml/lockdep}" \
     --rustc "$krustc" --cpu "$cpu$([ "$src" = guest-uml ] || echo " (emulated by QEMU)")" \

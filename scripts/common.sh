@@ -35,6 +35,20 @@ flavour_module_rustflags() {
   [ "$(flavour_arch "$1")" = um ] && echo "-Crelocation-model=static -Ccode-model=large" || true
 }
 
+# run_guest_quietly WHAT run-guest.sh ARGS...: one boot, repeated (30 s later, at most 4 boots
+# in all) while run-guest.sh says the host was busy beside it (exit 3, --max-other-cpu), then
+# the run stops. The last boot's load is in the --host-load file the caller passes.
+run_guest_quietly() {
+  local what=$1 try rc; shift
+  for try in 1 2 3 4; do
+    rc=0; "$@" || rc=$?
+    [ $rc = 3 ] || return $rc
+    [ $try -lt 4 ] || die "$what: the host stayed busy in $try boots; stop the other work and run again"
+    step "host busy during $what: waiting 30 s, then boot $((try + 1)) of at most 4"
+    sleep 30
+  done
+}
+
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 

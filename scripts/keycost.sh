@@ -63,18 +63,11 @@ cell() {
   { echo "percpu=$pcpu"; cat "$REPO/tests/guest/keycost.sh"; } > "$tmp/guest.sh"
   step "keycost: $src, possible_cpus=$cpus, per-CPU modules +$pcpu, boot $boot"
   # Real-CPU cells want a quiet host (as bench.sh's boots); icount counts instructions.
-  local quiet=() try
+  local quiet=()
   [ "$src" = guest-icount ] || quiet=(--max-other-cpu "$max_other")
-  for try in 1 2 3 4; do
-    if "$REPO/scripts/run-guest.sh" --kernel "$kdir" --ko "$ko" --add "$(dirname "$ko")/lockclass_percpu.ko" \
-         --script "$tmp/guest.sh" --log "$log" --timeout 900 --host-load "$tmp/load" ${quiet[@]+"${quiet[@]}"} "$@" \
-         2> >(tee "$tmp/rg.err" >&2); then break; fi
-    sleep 1
-    grep -q 'run-guest: FAIL: host busy' "$tmp/rg.err" || die "keycost boot failed: see $log"
-    [ $try -lt 4 ] || die "keycost: the host stayed busy in $try boots ($(cat "$tmp/load")); stop the other work and run again"
-    step "host busy ($(cat "$tmp/load")): waiting 30 s, then boot $((try + 1)) of at most 4"
-    sleep 30
-  done
+  run_guest_quietly "keycost boot $(basename "$log")" "$REPO/scripts/run-guest.sh" --kernel "$kdir" --ko "$ko" \
+    --add "$(dirname "$ko")/lockclass_percpu.ko" --script "$tmp/guest.sh" --log "$log" --timeout 900 \
+    ${quiet[@]+"${quiet[@]}"} "$@" || die "keycost boot failed: see $log"
   rows "$src" "$cpus" "$pcpu" "$boot" "$log" >> "$tmp/rows.csv"
 }
 

@@ -25,12 +25,14 @@
 #   --host-load FILE      write how busy the host was during the boot, besides the guest itself:
 #                         "other_cpu_pct=X steal_pct=Y" (percent of one host CPU, from /proc/stat
 #                         less this run's own processes)
-#   --max-other-cpu PCT   fail the run when others took more than PCT % of a host CPU
+#   --max-other-cpu PCT   fail the run when others took more than PCT % of a host CPU (exit 3
+#                         when that is the only reason: the caller may wait and boot again)
 #   --trace               run the guest script with sh -ex (prints each command)
 #   --verbose             stream the whole console, not just progress lines
 #
 # Exit 0 when the guest script ended with rc 0 and the log has no unexpected kernel report;
-# otherwise 1 with a one-line reason (`run-guest: FAIL: ...`) on stderr; 2 on usage errors.
+# otherwise 1 with a one-line reason (`run-guest: FAIL: ...`) on stderr (3 when the only
+# reason is a busy host, see --max-other-cpu); 2 on usage errors.
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 
@@ -243,13 +245,16 @@ if ! "$REPO/scripts/check-log.sh" "$log" "${check_args[@]}" >"$tmp/check" 2>&1; 
 fi
 cat "$tmp/check" >&2
 
+busy=0
 if [ -n "$max_other" ] && awk -v o="$other_pct" -v m="$max_other" 'BEGIN { exit !(o > m) }'; then
   reasons+=("host busy: other processes took $other_pct % of a host CPU during the boot (limit $max_other %), steal $steal_pct %")
+  busy=1
 fi
 uptime=$(sed -n 's/.*lockclass-guest: uptime=\([0-9.]*\).*/\1/p' "$log" | tail -n 1)
 if [ ${#reasons[@]} -gt 0 ]; then
   msg=$(IFS=';'; echo "${reasons[*]}"); msg=${msg//;/; }
   echo "run-guest: FAIL: $msg (log: $log)" >&2
+  [ ${#reasons[@]} = 1 ] && [ $busy = 1 ] && exit 3
   exit 1
 fi
 echo "run-guest: ok: guest script rc=0, no unexpected kernel report; $elapsed s wall, guest uptime ${uptime:-?} s, host: others $other_pct % of a CPU, steal $steal_pct % (log: $log)" >&2

@@ -214,7 +214,7 @@ if [ "$boot" = 1 ]; then
     # Host load: a CPU-bound process beside a boot is seen, and fails it when asked to.
     ( end=$((SECONDS + 60)); while [ $SECONDS -lt $end ]; do :; done ) &
     busy=$!
-    t "UML: a busy loop beside the boot fails it (--max-other-cpu 5)" 1 'run-guest: FAIL: host busy: other processes took [0-9.]+ % of a host CPU' \
+    t "UML: a busy loop beside the boot fails it (--max-other-cpu 5), exit 3" 3 'run-guest: FAIL: host busy: other processes took [0-9.]+ % of a host CPU' \
       "$RG" --kernel "$umldir" --ko "$umod/rust_minimal.ko" --script "$tmp/uclean.sh" --log "$tmp/ubusy.log" \
       --host-load "$tmp/ubusy.load" --max-other-cpu 5 --timeout 120
     kill "$busy" 2>/dev/null || true; wait "$busy" 2>/dev/null || true
