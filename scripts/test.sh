@@ -9,10 +9,17 @@
 "$REPO/scripts/setup.sh"
 cd "$REPO"
 failed=()
+logs=$(mktemp -d "${TMPDIR:-/tmp}/test-sh.XXXXXX")
+trap 'rm -rf "$logs"' EXIT
+# Each step's output streams as it runs and is kept: a failed step's failing lines are repeated
+# at the end, where a CI log that keeps only its tail still shows them.
 run() { # NAME COMMAND...
-  local name=$1; shift
+  local name=$1 log rc=0; shift
+  log=$logs/${#failed[@]}-$(date +%s%N).log
   step "test: $name"
-  if "$@"; then echo "test.sh: ok: $name"; else echo "test.sh: FAILED: $name"; failed+=("$name"); fi
+  "$@" 2>&1 | tee "$log" || rc=$?
+  if [ "$rc" = 0 ]; then echo "test.sh: ok: $name"; rm -f "$log"
+  else echo "test.sh: FAILED: $name (exit $rc)"; failed+=("$name"); mv "$log" "$logs/failed-${#failed[@]}.log"; fi
 }
 
 run "cargo fmt" cargo fmt --all --check
@@ -29,6 +36,11 @@ run "guest runner self-test" "$REPO/scripts/tests/test-runner.sh"
 run "guest tests" "$REPO/scripts/test-guest.sh"
 
 if [ ${#failed[@]} -gt 0 ]; then
+  for i in "${!failed[@]}"; do
+    echo "test.sh: --- ${failed[$i]}: its failing lines (else its last lines) ---"
+    f=$logs/failed-$((i + 1)).log
+    grep -E '^(FAIL|not ok|error|test result: FAILED|---- )|FAILED|panicked' "$f" | tail -n 25 | grep . || tail -n 15 "$f"
+  done
   echo "test.sh: failed steps: ${failed[*]}"
   exit 1
 fi

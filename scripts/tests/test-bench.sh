@@ -48,18 +48,22 @@ same() { # NAME: the results copy is byte-identical to before, with no staging l
 }
 
 # 1. The report step fails after writing half its output.
-if FAKE_CARGO=fail run_bench >"$tmp/fail.out" 2>&1; then fail "failing run exits non-zero"
+if FAKE_CARGO=fail run_bench >"$tmp/fail.out" 2>&1; then fail "failing run exits non-zero" "$(tail -n 5 "$tmp/fail.out")"
 else pass "failing run exits non-zero"; fi
 same "failed run"
 
-# 2. Interrupted (TERM, as from a CI timeout or Ctrl-C's group) while the report is written.
-FAKE_CARGO=hang PATH="$tmp/bin:$PATH" "$REPO/scripts/bench.sh" --no-guest --no-host --out "$src" >"$tmp/hang.out" 2>&1 &
+# 2. Interrupted while the report is written: TERM to the run's whole process group, as a CI
+# timeout or Ctrl-C's group signal sends it (bash defers its trap until the stand-in has died).
+FAKE_CARGO=hang PATH="$tmp/bin:$PATH" setsid "$REPO/scripts/bench.sh" --no-guest --no-host --out "$src" >"$tmp/hang.out" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do grep -q 'fake render: started' "$tmp/hang.out" && break; sleep 0.2; done
-pkill -TERM -P "$pid" 2>/dev/null || true   # the stand-in first: bash runs its trap after it
-kill -TERM "$pid" 2>/dev/null || true
+started=0
+for _ in $(seq 1 300); do grep -q 'fake render: started' "$tmp/hang.out" && { started=1; break; }; sleep 0.2; done
+if [ $started = 1 ]; then pass "interrupted run reached the report step"
+else fail "interrupted run reached the report step" "$(tail -n 5 "$tmp/hang.out")"; fi
+kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
 rc=0; wait "$pid" || rc=$?
-if [ "$rc" != 0 ]; then pass "interrupted run exits non-zero ($rc)"; else fail "interrupted run exits non-zero"; fi
+if [ "$rc" != 0 ]; then pass "interrupted run exits non-zero ($rc)"
+else fail "interrupted run exits non-zero" "$(tail -n 5 "$tmp/hang.out")"; fi
 same "interrupted run"
 
 # 3. A run that succeeds replaces the directory, kept figures and all.
