@@ -6,11 +6,16 @@
 
 use crate::params::{Mode, Plan};
 use crate::strategies::StrategyInfo;
+use crate::strategy::Keys;
 
 impl Plan {
     /// Operations per run of `mode` for a strategy (what `workload.rs` does).
     pub(crate) fn ops_per_run(&self, info: &StrategyInfo, mode: Mode, sites: usize) -> u64 {
         match mode {
+            // A create of a strategy with static keys stores nothing, so every operation is
+            // a first one and a batch may run `loops` of them (long enough for the clock);
+            // one that stores a record can only miss once per site per run.
+            Mode::Create if info.keys == Keys::Static => self.loops.min(info.max_ops),
             Mode::Create => (sites as u64).min(info.max_ops),
             // The mutex in atomic mode only demonstrates the report; a few operations are enough.
             Mode::Atomic if !info.atomic_safe => self.loops.min(info.max_ops).min(16),
@@ -18,9 +23,24 @@ impl Plan {
         }
     }
 
+    /// Configurations (mode x sites x threads) the plan runs, each for every strategy at once.
+    pub(crate) fn config_count(&self) -> usize {
+        (self.modes.iter())
+            .map(|&m| {
+                self.sites.len()
+                    * if m == Mode::Concurrent {
+                        self.threads.len()
+                    } else {
+                        1
+                    }
+            })
+            .sum()
+    }
+
     /// Calls `f(strategy entry, mode, sites, threads, prev_sites)` for every configuration the
-    /// plan runs, in order (the harness runs the same loops); `prev_sites` is the sites of the
-    /// strategy's previous configuration (0 for its first), whose records this one's reset removes.
+    /// plan runs; `prev_sites` is the sites of the strategy's previous configuration (0 for its
+    /// first), whose records this one's reset removes. Each strategy's configurations come in
+    /// the harness's order (which interleaves the strategies within each configuration).
     pub(crate) fn for_each_config(
         &self,
         infos: &[&StrategyInfo],

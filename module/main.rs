@@ -11,7 +11,7 @@
 //!
 //! - `main`, `accept` (is a plan admitted: `budget`, then `calibrate`), `ops` (the strategy
 //!   table: a calibration probe and a harness entry per strategy), `precision` (scenarios);
-//! - `harness` (runs a strategy's configurations), `report`;
+//! - `harness` (runs the configurations, the strategies of each interleaved), `report`;
 //! - `calibrate` (unit costs measured at load, checked against the model), `budget` (classes,
 //!   leaked memory), `cost` (the model), `keycost` (key-cost rows);
 //! - `workload` (the timed batches), `configs` (a plan's configurations), `units` (unit costs
@@ -75,7 +75,7 @@ fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
     let distinct = sites::distinct_sites();
     let clock_ns = clock_step_ns();
     pr_info!(
-        "start strategies={} modes={} threads={} sites={} loops={} runs={} warmup={} cpus={} lockdep={} compiled_sites={} distinct_sites={} estimate_s={} max_seconds={} clock_ns={}\n",
+        "start strategies={} modes={} threads={} sites={} loops={} runs={} warmup={} cpus={} lockdep={} compiled_sites={} distinct_sites={} estimate_s={} max_seconds={} clock_ns={} order=rotated\n",
         List(infos.iter().map(|i| i.name)),
         List(plan.modes.iter().map(|m| m.name())),
         List(plan.threads.iter()),
@@ -98,16 +98,21 @@ fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
     kernel_env::set_alloc_fail_every(plan.fail_alloc_every);
     kernel_env::LEAK_KEYS.store(plan.leak_keys, Ordering::Relaxed);
     let mut report = Report::new(
-        infos.len() * plan.modes.len(),
+        plan.strategies.len(),
+        plan.config_count(),
         plan.runs,
         a.past_limit,
         clock_ns,
     )?;
     let gp0 = glue::gp_waits();
+    let mut runners = KVec::with_capacity(plan.strategies.len(), GFP_KERNEL)?;
+    for &i in plan.strategies.iter() {
+        runners.push(&STRATEGIES[i].runner, GFP_KERNEL)?;
+    }
+    harness::run_plan(plan, &runners, cal, &mut report)?;
     // Keys the tables still hold: unregistered at unload, one grace period each (rmmod's time).
     let mut held_keys = 0;
-    for (k, &i) in plan.strategies.iter().enumerate() {
-        (STRATEGIES[i].run)(plan, &cal.units[k], cal, &mut report)?;
+    for &i in plan.strategies.iter() {
         let st = (STRATEGIES[i].stats)();
         if STRATEGIES[i].info.keys == strategy::Keys::Table && !plan.leak_keys {
             held_keys += st.classes as u64;

@@ -5,14 +5,14 @@
 //! `ref_scale_ops`. It sits on top, beside `main.rs`: it names the strategies, the plan, the
 //! harness and the report.
 
+use crate::calibrate;
+use crate::harness::Runner;
 use crate::kernel_env::Kernel;
 use crate::params::Plan;
-use crate::report::Report;
 use crate::sites::CallSite;
 use crate::strategies::{Instance, Stats, StrategyInfo, INFOS};
 use crate::strategy::{Held, Strategy};
-use crate::units::{Calibration, UnitCosts};
-use crate::{calibrate, harness};
+use crate::units::UnitCosts;
 use kernel::error::Result;
 
 /// One row of the strategy table.
@@ -20,8 +20,9 @@ pub(crate) struct StrategyOps {
     pub(crate) info: StrategyInfo,
     /// Measures the strategy's unit costs for the plan's cost model.
     pub(crate) probe: fn(&Plan, u64) -> Result<UnitCosts>,
-    /// Runs the plan's modes for this strategy (monomorphized: no indirect call per operation).
-    pub(crate) run: fn(&Plan, &UnitCosts, &Calibration, &mut Report) -> Result,
+    /// The harness's entry points (monomorphized: one indirect call per batch, none per
+    /// operation).
+    pub(crate) runner: Runner,
     /// The class for a lock created at a site, in process context (the precision scenarios
     /// take their locks with it); given back when the token is dropped.
     pub(crate) class: fn(&'static CallSite) -> Held<'static, Kernel>,
@@ -40,9 +41,7 @@ macro_rules! ops {
         StrategyOps {
             info: StrategyInfo::of::<$ty>(),
             probe: |plan, thread_ns| calibrate::probe(<$ty>::get(), plan, thread_ns),
-            run: |plan, units, cal, report| {
-                harness::run_strategy(<$ty>::get(), plan, units, cal, report)
-            },
+            runner: Runner::of::<$ty>(),
             class: |site| <$ty>::get().class(site, GFP_KERNEL),
             // SAFETY: forwarded from the caller of the row's `reset`.
             reset: || unsafe { <$ty>::get().reset() },

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Output: one machine-readable line per result as it is measured, and a human summary line
-//! per configuration as it ends (format documented in docs/output-format.md). Memory is fixed
-//! at load: only the current configuration's runs are kept, for its summary.
+//! per strategy and configuration as it ends (format documented in docs/output-format.md). The
+//! strategies of a configuration run interleaved, so each has a slot (its index in the plan).
+//! Memory is fixed at load: only the current configuration's runs are kept, for the summaries.
 
 use crate::fmt::Milli;
 use crate::glue;
@@ -44,12 +45,17 @@ struct Config {
     sites: u32,
 }
 
-/// Streams rows, keeps one configuration's figures for its summary line, and watches lockdep.
+/// Streams rows, keeps one configuration's figures for its summary lines, and watches lockdep.
 pub(crate) struct Report {
-    /// ps/op of the current configuration's runs: `runs` slots allocated once, `nruns` used.
+    /// ps/op of the current configuration's runs: `runs` per slot, allocated once.
     runs_ps: KVec<u64>,
-    nruns: usize,
-    config: Option<Config>,
+    runs: usize,
+    /// Per slot: runs used, and the configuration being reported.
+    nruns: KVec<usize>,
+    configs: KVec<Option<Config>>,
+    /// The slot of the last row (named if lockdep goes off).
+    current: usize,
+    header_done: bool,
     step: usize,
     total_steps: usize,
     count: usize,
@@ -64,16 +70,25 @@ pub(crate) struct Report {
 }
 
 impl Report {
+    /// For `slots` strategies, `total_steps` configurations of `runs` runs each.
     pub(crate) fn new(
+        slots: usize,
         total_steps: usize,
         runs: u32,
         past_class_limit: bool,
         clock_ns: u64,
     ) -> Result<Self> {
+        let mut configs = KVec::with_capacity(slots, GFP_KERNEL)?;
+        for _ in 0..slots {
+            configs.push(None, GFP_KERNEL)?;
+        }
         Ok(Self {
-            runs_ps: KVec::from_elem(0, runs as usize, GFP_KERNEL)?,
-            nruns: 0,
-            config: None,
+            runs_ps: KVec::from_elem(0, slots * runs as usize, GFP_KERNEL)?,
+            runs: runs as usize,
+            nruns: KVec::from_elem(0, slots, GFP_KERNEL)?,
+            configs,
+            current: 0,
+            header_done: false,
             step: 0,
             total_steps,
             count: 0,
@@ -84,14 +99,16 @@ impl Report {
         })
     }
 
-    pub(crate) fn progress(&mut self, strategy: &str, mode: Mode) {
+    /// Before each configuration (every strategy of the load, interleaved).
+    pub(crate) fn progress(&mut self, mode: Mode, sites: usize, threads: u32) {
         self.step += 1;
         pr_info!(
-            "progress step={}/{} strategy={} mode={}\n",
+            "progress step={}/{} mode={} sites={} threads={}\n",
             self.step,
             self.total_steps,
-            strategy,
-            mode.name()
+            mode.name(),
+            sites,
+            threads
         );
     }
 
@@ -114,7 +131,7 @@ impl Report {
     fn watch_lockdep(&mut self) {
         if self.lockdep_at_start && !self.lockdep_went_off && !glue::lockdep_enabled() {
             self.lockdep_went_off = true;
-            match &self.config {
+            match self.configs.get(self.current).and_then(|c| c.as_ref()) {
                 Some(c) => pr_err!(
                     "lockdep_off strategy={} mode={} threads={} sites={} after_results={}: lockdep switched itself off (debug_locks=0); every later result row says lockdep=0\n",
                     c.strategy, c.mode.name(), c.threads, c.sites, self.count
@@ -129,12 +146,14 @@ impl Report {
 
     pub(crate) fn begin_config(
         &mut self,
+        slot: usize,
         strategy: &'static str,
         mode: Mode,
         threads: u32,
         sites: u32,
     ) {
-        if self.count == 0 && self.config.is_none() {
+        if !self.header_done {
+            self.header_done = true;
             pr_info!(
                 "summary {:<9} {:<10} {:>7} {:>5} {:>12} {:>12} {:>12}\n",
                 "strategy",
@@ -146,8 +165,8 @@ impl Report {
                 "max_ns"
             );
         }
-        self.nruns = 0;
-        self.config = Some(Config {
+        self.nruns[slot] = 0;
+        self.configs[slot] = Some(Config {
             strategy,
             mode,
             threads,
@@ -155,7 +174,8 @@ impl Report {
         });
     }
 
-    pub(crate) fn result(&mut self, row: Row) -> Result {
+    pub(crate) fn result(&mut self, slot: usize, row: Row) -> Result {
+        self.current = slot;
         self.watch_lockdep();
         let lockdep = glue::lockdep_enabled() as u8;
         let marks = Marks {
@@ -175,20 +195,22 @@ impl Report {
             ),
         }
         self.count += 1;
-        if let Some(slot) = self.runs_ps.get_mut(self.nruns) {
-            *slot = row.ps_per_op;
-            self.nruns += 1;
+        let used = self.nruns[slot];
+        if used < self.runs {
+            self.runs_ps[slot * self.runs + used] = row.ps_per_op;
+            self.nruns[slot] += 1;
         }
         Ok(())
     }
 
-    /// The configuration's summary line: median, min and max ns/op over its runs.
-    pub(crate) fn end_config(&mut self) -> Result {
+    /// A strategy's summary line for the configuration: median, min and max ns/op over its runs.
+    pub(crate) fn end_config(&mut self, slot: usize) -> Result {
         self.watch_lockdep();
-        let Some(c) = self.config.take() else {
+        let Some(c) = self.configs[slot].take() else {
             return Ok(());
         };
-        let ps = &mut self.runs_ps[..self.nruns];
+        let start = slot * self.runs;
+        let ps = &mut self.runs_ps[start..start + self.nruns[slot]];
         if ps.is_empty() {
             return Ok(());
         }

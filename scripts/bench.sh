@@ -51,11 +51,16 @@ strategies_no_dynamic=noop,mutex,spinlock,rcu,location,macro,cached,pool
 # across the runs of one load. 1) every strategy x single-CPU mode at 64 sites; 2) lookup over
 # 1..1024 sites (bucket load).
 # 3) question 3's fallback, timed: the same create/init work with every table allocation
-# failing (an injected failure rate of 1), so every class comes from the fallback.
+# failing (an injected failure rate of 1), so every class comes from the fallback; also at
+# 1024 sites, where a batch of creates (one per site) is long enough for UML's clock.
+# 4) creates at 1024 sites without failures, for the same reason (a run's creates are one per
+# site; `pool`'s claimed slot stays claimed): the registered-key side of the fallback's
+# comparison, and `pool`'s create against `macro`'s, in the same rounds.
 uml_loads=(
   "strategy=all mode=lookup,create,init,acquire,atomic sites=64 loops=$loops runs=$runs warmup=1"
   "strategy=$strategies_no_dynamic mode=lookup sites=1,16,256,1024 loops=$loops runs=$runs warmup=1"
-  "strategy=mutex,spinlock,rcu,cached mode=create,init sites=64 loops=$loops runs=$runs warmup=1 fail_alloc_every=1"
+  "strategy=mutex,spinlock,rcu,cached mode=create,init sites=64,1024 loops=$loops runs=$runs warmup=1 fail_alloc_every=1"
+  "strategy=mutex,spinlock,rcu,cached,pool,macro mode=create sites=1024 loops=$loops runs=$runs warmup=1"
 )
 # The emulated guests: icount for instruction-exact comparisons of the same plan, real-time TCG
 # for the concurrent mode on 2 vCPUs (every thread on one bucket's lock at 1 site).

@@ -69,8 +69,11 @@ pub struct Summary {
     pub runs: usize,
     pub ci: Option<(f64, f64)>,
     pub gp_per_op: Option<f64>,
-    /// Each load's median: strategies measured in one load are paired by it.
+    /// Each load's median.
     pub per_load: Vec<(LoadId, f64)>,
+    /// Each run by (load, run): the module runs a load's strategies interleaved, one batch
+    /// each per round, so run `r` of two cells of one load were taken moments apart.
+    pub per_round: Vec<((LoadId, u64), f64)>,
 }
 
 pub fn median_of(mut v: Vec<f64>) -> Option<f64> {
@@ -117,6 +120,9 @@ impl Summary {
             },
             gp_per_op: median_of(rows.iter().filter_map(|r| r.gp_per_op).collect()),
             per_load,
+            per_round: (rows.iter())
+                .filter_map(|r| Some((((r.boot, r.load), r.run?), r.ns_per_op)))
+                .collect(),
         })
     }
 

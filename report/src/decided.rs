@@ -1,10 +1,12 @@
 //! Decided figures: the one place where the page's comparisons are computed.
 //!
 //! `LIST_TEXT` is fixed here, before any run: the comparisons the five answers and the
-//! recommendation rest on. Each is a paired ratio A / B. Strategies measured in the same
-//! module load ran seconds apart, so each load gives one ratio of the two load medians; when
-//! two cells share no load (the injected-failure loads), each boot gives one ratio of its
-//! boot medians. The estimate is the median of those ratios, and its 95 % interval is the
+//! recommendation rest on. Each is a paired ratio A / B. The module runs a load's strategies
+//! interleaved (one batch each per round, the order rotated from round to round), so each
+//! round gives a ratio of two batches taken moments apart, and each load the median of its
+//! rounds' ratios; when two cells share no load (the injected-failure loads), each boot gives
+//! one ratio of its boot medians. Loads (or boots) are the pairs: rounds of one load share its
+//! placement and are not independent. The estimate is the median of the pairs, and its 95 % interval is the
 //! exact order-statistic (binomial) interval for a median: distribution-free, reproducible
 //! without a seed, and it says plainly when there are too few pairs (fewer than 6) for one.
 //! Runs marked below the clock's resolution never enter (see `aggregate`). `noop` is
@@ -12,7 +14,9 @@
 
 use serde::Serialize;
 
-use crate::aggregate::{median_sorted, CellKey, Dataset, Summary};
+use std::collections::BTreeMap;
+
+use crate::aggregate::{median_of, median_sorted, CellKey, Dataset, LoadId, Summary};
 use crate::source::Series;
 use crate::tidy::{ScalingRow, StatsRow};
 
@@ -43,6 +47,7 @@ q2_lookup | location lookup 64 | macro lookup 64 | timed | lookup, `location` / 
 q2_init | location init 64 | macro init 64 | timed | lock init, `location` / `macro`
 q3_cached_init | cached init 64 failing | cached init 64 | timed | `cached` lock init, every allocation failing / none failing
 q3_mutex_init | mutex init 64 failing | mutex init 64 | timed | `mutex` lock init, every allocation failing / none failing
+q3_mutex_create | mutex create 1024 failing | mutex create 1024 | timed | `mutex` miss at 1024 sites, every allocation failing / none failing
 q4_pool_init | pool init 64 | macro init 64 | timed | lock init, `pool` / `macro`
 q4_cached_init | cached init 64 | macro init 64 | timed | lock init, `cached` / `macro`
 q4_noop | noop lookup 64 | location lookup 64 | timed | lookup, `noop` (harness alone) / `location`
@@ -209,6 +214,18 @@ fn ratios<K: PartialEq>(a: &[(K, f64)], b: &[(K, f64)]) -> Vec<f64> {
 }
 
 fn pair(a: &Summary, b: &Summary) -> (Vec<f64>, &'static str) {
+    // Per round, then the median over each load's rounds.
+    let mut by_round: BTreeMap<LoadId, Vec<f64>> = BTreeMap::new();
+    for ((id, run), x) in &a.per_round {
+        let y = b.per_round.iter().find(|(j, _)| *j == (*id, *run));
+        if let Some(r) = y.map(|(_, y)| x / y).filter(|r| r.is_finite()) {
+            by_round.entry(*id).or_default().push(r);
+        }
+    }
+    let by_load: Vec<f64> = by_round.into_values().filter_map(median_of).collect();
+    if !by_load.is_empty() {
+        return (by_load, "loads");
+    }
     let by_load = ratios(&a.per_load, &b.per_load);
     if !by_load.is_empty() {
         return (by_load, "loads");
@@ -358,4 +375,49 @@ pub fn share_interval(k: u64, n: u64) -> (f64, f64) {
         solve(&|p| binom_cdf(k, n, p) > 0.025)
     };
     (lo, hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tidy::DataRow;
+
+    /// Rows of `mutex` and `spinlock` lookups at 64 sites, one load per boot, run `r` of each
+    /// given by the slices.
+    fn rows(a: &[f64], b: &[f64], boots: u32) -> Vec<DataRow> {
+        let mut out = Vec::new();
+        for boot in 1..=boots {
+            for (st, v) in [("mutex", a), ("spinlock", b)] {
+                for (i, ns) in v.iter().enumerate() {
+                    let mut r = DataRow::basic("guest-uml", st, "lookup", 1, 64);
+                    r.flavour = "lockdep".into();
+                    (r.boot, r.load, r.run) = (Some(boot), Some(1), Some(i as u64 + 1));
+                    r.ns_per_op = *ns;
+                    out.push(r);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn pairs_by_round_within_a_load() {
+        // A drift that hits each strategy in a different round: per round the ratios are
+        // 2, 0.367 and 1.29 (median 1.29); the two load medians would give 11 / 30 = 0.367.
+        let ds = Dataset::new(&rows(&[10.0, 11.0, 40.0], &[5.0, 30.0, 31.0], 6));
+        let d = compute(&ds, &[], &[]);
+        let q1 = d.iter().find(|d| d.id == "q1_lookup").unwrap();
+        assert_eq!((q1.n, q1.unit), (6, "loads"));
+        assert!((q1.ratio.unwrap() - 40.0 / 31.0).abs() < 1e-9, "{:?}", q1.ratio);
+    }
+
+    #[test]
+    fn falls_back_to_load_medians_without_runs() {
+        let mut r = rows(&[10.0, 11.0, 40.0], &[5.0, 30.0, 31.0], 6);
+        r.iter_mut().for_each(|r| r.run = None);
+        let ds = Dataset::new(&r);
+        let d = compute(&ds, &[], &[]);
+        let q1 = d.iter().find(|d| d.id == "q1_lookup").unwrap();
+        assert!((q1.ratio.unwrap() - 11.0 / 30.0).abs() < 1e-9, "{:?}", q1.ratio);
+    }
 }
