@@ -303,9 +303,16 @@ fn one(ds: &Dataset, stats: &[StatsRow], scaling: &[ScalingRow], spec: &Spec) ->
             let Some(r) = row else {
                 return empty(spec, "host", "no scaling.csv row".into());
             };
-            // The range of n paired rounds is the order-statistic interval with k = 1: it
-            // covers the median with 1 - 2^(1-n), at least 95 % from 6 rounds on.
             let note = format!("{} threads on {} cores", r.threads, r.cores);
+            let rounds = r.round_ratios();
+            if !rounds.is_empty() {
+                // Each round is an independent pair (its own batches, back to back).
+                let mut d = from_ratios(spec, "host", rounds, "rounds");
+                d.note = note;
+                return d;
+            }
+            // Older files give only the range of n rounds: the order-statistic interval with
+            // k = 1, which covers the median with 1 - 2^(1-n), at least 95 % from 6 rounds on.
             let mut d = empty(spec, "host", note);
             (d.ratio, d.n, d.unit) = (Some(r.median_ratio), r.rounds as usize, "rounds");
             if r.rounds >= 6 {
@@ -408,7 +415,11 @@ mod tests {
         let d = compute(&ds, &[], &[]);
         let q1 = d.iter().find(|d| d.id == "q1_lookup").unwrap();
         assert_eq!((q1.n, q1.unit), (6, "loads"));
-        assert!((q1.ratio.unwrap() - 40.0 / 31.0).abs() < 1e-9, "{:?}", q1.ratio);
+        assert!(
+            (q1.ratio.unwrap() - 40.0 / 31.0).abs() < 1e-9,
+            "{:?}",
+            q1.ratio
+        );
     }
 
     #[test]
@@ -418,6 +429,34 @@ mod tests {
         let ds = Dataset::new(&r);
         let d = compute(&ds, &[], &[]);
         let q1 = d.iter().find(|d| d.id == "q1_lookup").unwrap();
-        assert!((q1.ratio.unwrap() - 11.0 / 30.0).abs() < 1e-9, "{:?}", q1.ratio);
+        assert!(
+            (q1.ratio.unwrap() - 11.0 / 30.0).abs() < 1e-9,
+            "{:?}",
+            q1.ratio
+        );
+    }
+
+    #[test]
+    fn host_rounds_give_an_order_statistic_interval() {
+        // 21 rounds: the exact interval is the 6th to the 16th ratio, not the whole range.
+        let ratios: Vec<String> = (1..=21)
+            .map(|i| format!("{:.4}", 0.9 + 0.01 * i as f64))
+            .collect();
+        let row = ScalingRow {
+            strategy: "pool".into(),
+            sites: 1024,
+            threads: 2,
+            cores: 2,
+            rounds: 21,
+            median_ratio: 1.01,
+            min_ratio: 0.91,
+            max_ratio: 1.11,
+            ratios: ratios.join(";"),
+        };
+        let ds = Dataset::new(&[]);
+        let d = compute(&ds, &[], &[row]);
+        let q = d.iter().find(|d| d.id == "q5_cpus_pool").unwrap();
+        assert_eq!((q.n, q.lo, q.hi), (21, Some(0.96), Some(1.06)));
+        assert_eq!(q.verdict, "open");
     }
 }

@@ -241,6 +241,17 @@ pub struct ScalingRow {
     pub median_ratio: f64,
     pub min_ratio: f64,
     pub max_ratio: f64,
+    /// Every round's ratio, sorted, `;`-separated (older files lack it: only the range then).
+    #[serde(default)]
+    pub ratios: String,
+}
+impl ScalingRow {
+    /// The per-round ratios, if the row lists them.
+    pub fn round_ratios(&self) -> Vec<f64> {
+        (self.ratios.split(';'))
+            .filter_map(|x| x.trim().parse().ok())
+            .collect()
+    }
 }
 impl Row for ScalingRow {
     const NAME: &'static str = "scaling";
