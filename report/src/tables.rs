@@ -252,3 +252,37 @@ pub fn memory(rows: &[MemoryRow]) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// How steady the headline source's cells are across loads: a cell's spread is its widest
+/// load median over its narrowest, less one. Counts the cells of two loads or more under 10 %,
+/// and names the widest few.
+pub fn steadiness(ds: &Dataset, main: Option<&Series>) -> Option<Value> {
+    let mut spreads: Vec<(f64, String)> = (ds.cells.iter())
+        .filter(|(k, c)| Some(&k.series) == main && c.per_load.len() >= 2)
+        .map(|(k, c)| {
+            let v = c.per_load.iter().map(|p| p.1);
+            let (lo, hi) = v.fold((f64::INFINITY, 0.0f64), |(l, h), x| (l.min(x), h.max(x)));
+            let fail = if k.fail_alloc_every > 0 {
+                " failing"
+            } else {
+                ""
+            };
+            let name = format!("{} {} {}{fail}", k.strategy.1, k.mode.1, k.sites);
+            (hi / lo - 1.0, name)
+        })
+        .collect();
+    if spreads.is_empty() {
+        return None;
+    }
+    spreads.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let steady = spreads.iter().filter(|s| s.0 < 0.10).count();
+    let widest: Vec<String> = (spreads.iter().take(3))
+        .map(|(s, n)| format!("{n} {} %", num(s * 100.0)))
+        .collect();
+    Some(context! {
+        steady => steady,
+        cells => spreads.len(),
+        pct => num(steady as f64 * 100.0 / spreads.len() as f64),
+        widest => widest,
+    })
+}
