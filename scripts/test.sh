@@ -2,8 +2,8 @@
 # test.sh: every test of the project (the README's test command; CI runs exactly this).
 # Host: formatting, lints, unit and integration tests, loom model checks, one pass of every
 # benchmark. Kernel: the runner's self-test and the guest tests (smoke matrix, bad
-# parameters, unload/reload, atomic context, allocation failure) on the cached lockdep kernel.
-# Keeps going after a failing step and exits non-zero if any failed.
+# parameters, unload/reload, atomic context, allocation failure) on the cached lockdep kernel;
+# the draft lock-class series' sample and lifecycle test on its own uml kernel. Keeps going after a failing step and exits non-zero if any failed.
 . "$(dirname "$0")/common.sh"
 
 "$REPO/scripts/setup.sh"
@@ -34,6 +34,9 @@ run "every benchmark once" cargo bench -p host-bench -- --test
 run "bench staging (a failed or interrupted run keeps results/)" "$REPO/scripts/tests/test-bench.sh"
 run "guest runner self-test" "$REPO/scripts/tests/test-runner.sh"
 run "guest tests" "$REPO/scripts/test-guest.sh"
+# The draft lock-class series (kernel/patches-wip/) on its own uml kernel: its sample, and the
+# per-module pool across 100 load/unload cycles, address reuse and exhaustion.
+run "lock-class series: sample and module lifecycle (uml)" "$REPO/samples/rust_lock_classes/check.sh" uml
 
 if [ ${#failed[@]} -gt 0 ]; then
   for i in "${!failed[@]}"; do

@@ -3,7 +3,9 @@
 # kernel/patches-wip/ against a kernel of FLAVOUR with the drafts applied (LOCKCLASS_WIP=1:
 # its own cache entry beside the measured kernels; built first if needed), prints its section
 # sizes, and on `uml` boots it with guest.sh (classes in /proc/lockdep while loaded, none after
-# rmmod, no kernel report). Honours LOCKCLASS_CACHE like the other scripts.
+# rmmod, no kernel report), then runs the lifecycle test (lifecycle-guest.sh: CYCLES, default
+# 100, load/unload cycles of a generated 64-site module, address reuse, pool exhaustion).
+# Honours LOCKCLASS_CACHE like the other scripts.
 . "$(dirname "$0")/../../scripts/common.sh"
 
 flavour=${1:-uml}
@@ -15,7 +17,12 @@ krustflags=$(flavour_module_rustflags "$flavour")
 out=$CACHE/sample/$flavour
 rm -rf "$out"; mkdir -p "$out"
 cp "$here/Kbuild" "$here/rust_lock_classes.rs" "$out/"
-step "building the rust_lock_classes sample against the $flavour kernel"
+# The lifecycle test's modules: two of 64 sites (a pool's size), one of 70 (6 past it).
+for m in a:64 b:64 c:70; do
+  "$here/gen-sites.sh" "rust_lock_sites_${m%%:*}" "${m#*:}" >"$out/rust_lock_sites_${m%%:*}.rs"
+  echo "obj-m += rust_lock_sites_${m%%:*}.o" >>"$out/Kbuild"
+done
+step "building the rust_lock_classes sample and the lifecycle modules against the $flavour kernel"
 make -s -C "$kdir" M="$out" "${KMAKE_ARGS[@]}" "${arch_args[@]}" ${krustflags:+"KRUSTFLAGS=$krustflags"} modules >&2 \
   || die "sample build failed (in $out)"
 size -A "$out/rust_lock_classes.ko" | awk -v f="$flavour" '$1 ~ /^\.(text|data|rodata|bss|rust_lock_class_pool)/ { print "sample " f ": " $1 " " $2 }'
@@ -24,3 +31,8 @@ size "$out/rust_lock_classes.ko" | tail -n1 | awk -v f="$flavour" '{ print "samp
 "$REPO/scripts/run-guest.sh" --kernel "$kdir" --add "$out/rust_lock_classes.ko" --script "$here/guest.sh" \
   --log "$out/guest.log" --timeout 120
 grep -E 'lockclass-guest|rust_lock_classes:' "$out/guest.log" | grep -v '^dmesg:'
+echo "CYCLES=${CYCLES:-100}" >"$out/cycles.conf"
+adds=(); for m in a b c; do adds+=(--add "$out/rust_lock_sites_$m.ko"); done
+"$REPO/scripts/run-guest.sh" --kernel "$kdir" "${adds[@]}" --add "$out/cycles.conf" \
+  --script "$here/lifecycle-guest.sh" --log "$out/lifecycle.log" --timeout 600
+grep -E 'lockclass-guest: (ok|after|FAIL)' "$out/lifecycle.log"

@@ -1,0 +1,68 @@
+# Guest script of lifecycle.sh: the per-module pool across module lifetimes.
+#  1. CYCLES load/unload cycles of a 64-site module (a): 64 classes named after its sites
+#     while loaded, none after each unload, /proc/lockdep readable after every unload and, after
+#     the last, no line of it (class or dependency) naming the module; lockdep's classes, direct
+#     dependencies and chains not growing with the cycles over their second half.
+#  2. Address reuse: another 64-site module (b) loaded where (a) was gets its own classes
+#     (named after b's sites, none of a's).
+#  3. Exhaustion: a 70-site module (c) gets 64 pool classes and 6 overflow classes (its
+#     Location as the key, still in its memory), all gone after its unload.
+. /guest-lib.sh
+CYCLES=100
+[ -r /cycles.conf ] && . /cycles.conf
+# A class line starts with its key's address and ends with its name (lockdep adds "#N" to the
+# Nth class of one name); its dependencies follow on lines of their own (" -> [...] name").
+ours() { grep -cE "^[0-9a-f]+ .*$1\.rs:[0-9]+:[0-9]+(#[0-9]+)?\$" /proc/lockdep || true; }
+overflow() { grep -cE '^[0-9a-f]+ .* rust_lock_class_overflow(#[0-9]+)?$' /proc/lockdep || true; }
+totals() { echo "$(lockdep_value lock-classes) $(lockdep_value 'direct dependencies') $(lockdep_value 'dependency chains')"; }
+cycle() { # MODULE EXPECTED_CLASSES
+  insmod "/$1.ko" || fail "insmod $1"
+  n=$(ours "$1")
+  [ "$n" = "$2" ] || fail "$1: $n classes named after its sites while loaded, expected $2"
+  rmmod "$1" || fail "rmmod $1"
+  left=$(ours "$1")
+  [ "$left" = 0 ] || fail "$1: $left classes left after rmmod"
+  cat /proc/lockdep >/dev/null || fail "/proc/lockdep unreadable after rmmod $1"
+}
+check_debug_locks
+cycle rust_lock_sites_a 64
+base=$(totals)
+names() { sed -n 's/^[0-9a-f]* .*: //p' /proc/lockdep | sort; }
+names >/tmp/classes.base
+say "after the first cycle: lock-classes, direct dependencies, dependency chains: $base"
+i=1
+while [ $i -lt "$CYCLES" ]; do
+  cycle rust_lock_sites_a 64
+  i=$((i + 1))
+  [ $((i % 10)) != 0 ] || say "after cycle $i: $(totals)"
+  [ $i != $((CYCLES / 2)) ] || mid=$(totals)
+done
+left=$(grep -c 'rust_lock_sites_a\.rs' /proc/lockdep || true)
+[ "$left" = 0 ] || fail "$left lines of /proc/lockdep (classes or dependencies) still name rust_lock_sites_a"
+now=$(totals)
+say "after $CYCLES cycles: lock-classes, direct dependencies, dependency chains: $now"
+# What else the kernel does meanwhile makes classes and dependencies of its own, early in the
+# run and in steps (the new classes are named here). A leak grows with the cycles: over the
+# second half, one class, dependency or chain per cycle would add $CYCLES / 2; each must grow
+# by less than half of that.
+names >/tmp/classes.now
+grep -vxFf /tmp/classes.base /tmp/classes.now | sed 's/^/lockclass-guest: new class (not the module'"'"'s): /'
+set -- $mid; m1=$1 m2=$2 m3=$3
+set -- $now
+max=$(( CYCLES / 4 ))
+[ $(( $1 - m1 )) -lt $max ] && [ $(( $2 - m2 )) -lt $max ] && [ $(( $3 - m3 )) -lt $max ] \
+  || fail "lockdep grew with the cycles over their second half ($mid -> $now): a leak"
+say "ok: $CYCLES cycles of 64 sites: 64 classes while loaded, none after each unload and no line of /proc/lockdep naming the module; lockdep $base after the first, $mid half-way, $now after the last (not growing with the cycles)"
+insmod /rust_lock_sites_b.ko || fail "insmod rust_lock_sites_b"
+n=$(ours rust_lock_sites_b); a=$(ours rust_lock_sites_a)
+[ "$n" = 64 ] && [ "$a" = 0 ] || fail "rust_lock_sites_b where a was: $n classes of its own, $a of a's"
+rmmod rust_lock_sites_b || fail "rmmod rust_lock_sites_b"
+say "ok: a module loaded where another was gets its own 64 classes, none of the other's"
+insmod /rust_lock_sites_c.ko || fail "insmod rust_lock_sites_c"
+n=$(ours rust_lock_sites_c); o=$(overflow)
+[ "$n" = 64 ] && [ "$o" = 6 ] || fail "rust_lock_sites_c (70 sites): $n pool classes, $o overflow classes; expected 64 and 6"
+rmmod rust_lock_sites_c || fail "rmmod rust_lock_sites_c"
+o=$(overflow)
+[ "$o" = 0 ] || fail "$o overflow classes left after rmmod rust_lock_sites_c"
+say "ok: 70 sites: 64 from the pool, 6 overflow classes, none left after unload"
+check_debug_locks
