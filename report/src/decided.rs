@@ -407,33 +407,26 @@ mod tests {
         out
     }
 
+    fn q1_lookup(rows: Vec<DataRow>) -> Decided {
+        let d = compute(&Dataset::new(&rows), &[], &[]);
+        d.into_iter().find(|d| d.id == "q1_lookup").unwrap()
+    }
+
     #[test]
     fn pairs_by_round_within_a_load() {
         // A drift that hits each strategy in a different round: per round the ratios are
         // 2, 0.367 and 1.29 (median 1.29); the two load medians would give 11 / 30 = 0.367.
-        let ds = Dataset::new(&rows(&[10.0, 11.0, 40.0], &[5.0, 30.0, 31.0], 6));
-        let d = compute(&ds, &[], &[]);
-        let q1 = d.iter().find(|d| d.id == "q1_lookup").unwrap();
+        let q1 = q1_lookup(rows(&[10.0, 11.0, 40.0], &[5.0, 30.0, 31.0], 6));
         assert_eq!((q1.n, q1.unit), (6, "loads"));
-        assert!(
-            (q1.ratio.unwrap() - 40.0 / 31.0).abs() < 1e-9,
-            "{:?}",
-            q1.ratio
-        );
+        assert!((q1.ratio.unwrap() - 40.0 / 31.0).abs() < 1e-9, "{q1:?}");
     }
 
     #[test]
     fn falls_back_to_load_medians_without_runs() {
         let mut r = rows(&[10.0, 11.0, 40.0], &[5.0, 30.0, 31.0], 6);
         r.iter_mut().for_each(|r| r.run = None);
-        let ds = Dataset::new(&r);
-        let d = compute(&ds, &[], &[]);
-        let q1 = d.iter().find(|d| d.id == "q1_lookup").unwrap();
-        assert!(
-            (q1.ratio.unwrap() - 11.0 / 30.0).abs() < 1e-9,
-            "{:?}",
-            q1.ratio
-        );
+        let q1 = q1_lookup(r);
+        assert!((q1.ratio.unwrap() - 11.0 / 30.0).abs() < 1e-9, "{q1:?}");
     }
 
     #[test]
