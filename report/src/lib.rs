@@ -5,6 +5,7 @@
 pub mod aggregate;
 pub mod decided;
 pub mod fsutil;
+pub mod interval;
 pub mod logparse;
 pub mod merge;
 pub mod page;
