@@ -27,8 +27,8 @@ pub(crate) struct Runner {
     prepare: fn(Mode, &'static [CallSite]),
     /// One timed batch of `ops` operations: (ns, slowest thread's ns in `concurrent`).
     batch: fn(Mode, &'static [CallSite], u32, u64) -> Result<(u64, Option<u64>)>,
-    /// Classes the strategy holds now.
-    classes: fn() -> usize,
+    /// What the strategy holds now.
+    stats: fn() -> Stats,
 }
 
 impl Runner {
@@ -37,13 +37,13 @@ impl Runner {
             info: StrategyInfo::of::<S>(),
             prepare: prepare::<S>,
             batch: batch::<S>,
-            classes: classes::<S>,
+            stats: stats::<S>,
         }
     }
 }
 
-fn classes<S: Instance>() -> usize {
-    Stats::of(S::get()).classes
+fn stats<S: Instance>() -> Stats {
+    Stats::of(S::get())
 }
 
 fn prepare<S: Instance>(mode: Mode, sites: &'static [CallSite]) {
@@ -104,17 +104,21 @@ struct Slot {
     claimed: usize,
     est: ConfigCost,
     ops: u64,
+    /// Its stats after the configuration where it held the most classes.
+    peak: Stats,
 }
 
 /// Runs every configuration of the plan, the strategies of each interleaved in rounds, and
 /// reports as it goes. `runners[k]` is `plan.strategies[k]`'s. Leaves the tables populated (as
-/// a long-running kernel would have them) for the stats lines and module exit.
+/// a long-running kernel would have them) for module exit. Returns each strategy's stats at its
+/// most classes (a table is emptied between configurations, so the end says less: after a
+/// 1-site configuration, one record).
 pub(crate) fn run_plan(
     plan: &Plan,
     runners: &[&'static Runner],
     cal: &Calibration,
     report: &mut Report,
-) -> Result {
+) -> Result<KVec<Stats>> {
     let n = runners.len();
     let max_sites = plan.sites.iter().copied().max().unwrap_or(1);
     let mut slots = KVec::from_elem(Slot::default(), n, GFP_KERNEL)?;
@@ -165,6 +169,10 @@ pub(crate) fn run_plan(
                         continue;
                     }
                     report.end_config(k)?;
+                    let st = (r.stats)();
+                    if (st.classes, st.table_bytes) >= (slot.peak.classes, slot.peak.table_bytes) {
+                        slot.peak = st;
+                    }
                     slot.claimed = slot.claimed.max(nsites);
                     if plan.fail_alloc_every == 0 {
                         // However many threads raced to create them, each site has one class.
@@ -173,13 +181,17 @@ pub(crate) fn run_plan(
                             Keys::Pool => slot.claimed,
                             Keys::Static | Keys::PerObject => continue,
                         };
-                        report.check(r.info.name, mode, expected, (r.classes)())?;
+                        report.check(r.info.name, mode, expected, st.classes)?;
                     }
                 }
             }
         }
     }
-    Ok(())
+    let mut peaks = KVec::with_capacity(n, GFP_KERNEL)?;
+    for slot in slots.iter() {
+        peaks.push(slot.peak, GFP_KERNEL)?;
+    }
+    Ok(peaks)
 }
 
 /// One batch of strategy `k` in round `round`, reported unless it is a warm-up.

@@ -109,14 +109,20 @@ fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
     for &i in plan.strategies.iter() {
         runners.push(&STRATEGIES[i].runner, GFP_KERNEL)?;
     }
-    harness::run_plan(plan, &runners, cal, &mut report)?;
+    let peaks = harness::run_plan(plan, &runners, cal, &mut report)?;
     // Keys the tables still hold: unregistered at unload, one grace period each (rmmod's time).
     let mut held_keys = 0;
-    for &i in plan.strategies.iter() {
-        let st = (STRATEGIES[i].stats)();
+    for (&i, peak) in plan.strategies.iter().zip(peaks.iter()) {
+        let now = (STRATEGIES[i].stats)();
         if STRATEGIES[i].info.keys == strategy::Keys::Table && !plan.leak_keys {
-            held_keys += st.classes as u64;
+            held_keys += now.classes as u64;
         }
+        // The table at its most classes; the counters (cumulative) as they are now.
+        let st = strategies::Stats {
+            lost_races: now.lost_races,
+            fallbacks: now.fallbacks,
+            ..*peak
+        };
         pr_info!(
             "stats strategy={} table_bytes={} buckets={} classes={} lost_races={} fallbacks={}\n",
             STRATEGIES[i].info.name,

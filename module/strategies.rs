@@ -77,7 +77,7 @@ macro_rules! infos {
 crate::strategy_list!(infos, Kernel);
 
 /// What a strategy reports after its modes ran (the `stats` line).
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 pub(crate) struct Stats {
     pub(crate) table_bytes: usize,
     pub(crate) buckets: usize,
