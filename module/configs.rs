@@ -4,7 +4,7 @@
 //! the operations of each run. The cost model, the class budget and the harness all walk the
 //! plan through these, so they cannot disagree.
 
-use crate::params::{Mode, Plan};
+use crate::params::{Context, Mode, Plan};
 use crate::strategies::StrategyInfo;
 use crate::strategy::Keys;
 
@@ -23,17 +23,20 @@ impl Plan {
         }
     }
 
+    /// The thread counts a configuration of `mode` runs at: the plan's list in `concurrent`,
+    /// else one.
+    pub(crate) fn threads_of(&self, mode: Mode) -> &[u32] {
+        if mode.context() == Context::Threads {
+            &self.threads
+        } else {
+            &[1]
+        }
+    }
+
     /// Configurations (mode x sites x threads) the plan runs, each for every strategy at once.
     pub(crate) fn config_count(&self) -> usize {
         (self.modes.iter())
-            .map(|&m| {
-                self.sites.len()
-                    * if m == Mode::Concurrent {
-                        self.threads.len()
-                    } else {
-                        1
-                    }
-            })
+            .map(|&m| self.sites.len() * self.threads_of(m).len())
             .sum()
     }
 
@@ -53,13 +56,8 @@ impl Plan {
                     continue;
                 }
                 for &sites in self.sites.iter() {
-                    if mode == Mode::Concurrent {
-                        for &t in self.threads.iter() {
-                            f(k, mode, sites, t, prev);
-                            prev = sites;
-                        }
-                    } else {
-                        f(k, mode, sites, 1, prev);
+                    for &t in self.threads_of(mode) {
+                        f(k, mode, sites, t, prev);
                         prev = sites;
                     }
                 }

@@ -132,14 +132,9 @@ pub(crate) fn run_plan(
                 report.skip(r.info.name, mode, "might_sleep");
             }
         }
-        let threads: &[u32] = if mode.context() == Context::Threads {
-            &plan.threads
-        } else {
-            &[1]
-        };
         for &nsites in plan.sites.iter() {
             let sites: &'static [CallSite] = &CALL_SITES[..nsites];
-            for &t in threads {
+            for &t in plan.threads_of(mode) {
                 report.progress(mode, nsites, t);
                 for (k, (slot, r)) in slots.iter_mut().zip(runners).enumerate() {
                     if !slot.active {

@@ -38,6 +38,7 @@ pub(crate) struct Row {
 const MIN_BATCH_STEPS: u64 = 100;
 
 /// The configuration whose runs are being reported.
+#[derive(Clone)]
 struct Config {
     strategy: &'static str,
     mode: Mode,
@@ -78,15 +79,11 @@ impl Report {
         past_class_limit: bool,
         clock_ns: u64,
     ) -> Result<Self> {
-        let mut configs = KVec::with_capacity(slots, GFP_KERNEL)?;
-        for _ in 0..slots {
-            configs.push(None, GFP_KERNEL)?;
-        }
         Ok(Self {
             runs_ps: KVec::from_elem(0, slots * runs as usize, GFP_KERNEL)?,
             runs: runs as usize,
             nruns: KVec::from_elem(0, slots, GFP_KERNEL)?,
-            configs,
+            configs: KVec::from_elem(None, slots, GFP_KERNEL)?,
             current: 0,
             header_done: false,
             step: 0,

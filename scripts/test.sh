@@ -3,7 +3,8 @@
 # Host: formatting, lints, unit and integration tests, loom model checks, one pass of every
 # benchmark. Kernel: the runner's self-test and the guest tests (smoke matrix, bad
 # parameters, unload/reload, atomic context, allocation failure) on the cached lockdep kernel;
-# the draft lock-class series' sample and lifecycle test on its own uml kernel. Keeps going after a failing step and exits non-zero if any failed.
+# the draft lock-class series' sample and lifecycle test on its own uml kernel. Keeps going
+# after a failing step and exits non-zero if any failed.
 . "$(dirname "$0")/common.sh"
 
 "$REPO/scripts/setup.sh"
@@ -14,8 +15,7 @@ trap 'rm -rf "$logs"' EXIT
 # Each step's output streams as it runs and is kept: a failed step's failing lines are repeated
 # at the end, where a CI log that keeps only its tail still shows them.
 run() { # NAME COMMAND...
-  local name=$1 log rc=0; shift
-  log=$logs/${#failed[@]}-$(date +%s%N).log
+  local name=$1 log=$logs/step.log rc=0; shift
   step "test: $name"
   "$@" 2>&1 | tee "$log" || rc=$?
   if [ "$rc" = 0 ]; then echo "test.sh: ok: $name"; rm -f "$log"

@@ -18,9 +18,12 @@ out=$CACHE/sample/$flavour
 rm -rf "$out"; mkdir -p "$out"
 cp "$here/Kbuild" "$here/rust_lock_classes.rs" "$out/"
 # The lifecycle test's modules: two of 64 sites (a pool's size), one of 70 (6 past it).
+adds=()
 for m in a:64 b:64 c:70; do
-  "$here/gen-sites.sh" "rust_lock_sites_${m%%:*}" "${m#*:}" >"$out/rust_lock_sites_${m%%:*}.rs"
-  echo "obj-m += rust_lock_sites_${m%%:*}.o" >>"$out/Kbuild"
+  name=rust_lock_sites_${m%%:*}
+  "$here/gen-sites.sh" "$name" "${m#*:}" >"$out/$name.rs"
+  echo "obj-m += $name.o" >>"$out/Kbuild"
+  adds+=(--add "$out/$name.ko")
 done
 step "building the rust_lock_classes sample and the lifecycle modules against the $flavour kernel"
 make -s -C "$kdir" M="$out" "${KMAKE_ARGS[@]}" "${arch_args[@]}" ${krustflags:+"KRUSTFLAGS=$krustflags"} modules >&2 \
@@ -32,7 +35,6 @@ size "$out/rust_lock_classes.ko" | tail -n1 | awk -v f="$flavour" '{ print "samp
   --log "$out/guest.log" --timeout 120
 grep -E 'lockclass-guest|rust_lock_classes:' "$out/guest.log" | grep -v '^dmesg:'
 echo "CYCLES=${CYCLES:-100}" >"$out/cycles.conf"
-adds=(); for m in a b c; do adds+=(--add "$out/rust_lock_sites_$m.ko"); done
 "$REPO/scripts/run-guest.sh" --kernel "$kdir" "${adds[@]}" --add "$out/cycles.conf" \
   --script "$here/lifecycle-guest.sh" --log "$out/lifecycle.log" --timeout 600
 grep -E 'lockclass-guest: (ok|after|FAIL)' "$out/lifecycle.log"
