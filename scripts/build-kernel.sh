@@ -18,14 +18,9 @@ else targets=(bzImage modules); image=arch/x86/boot/bzImage; fi
 kver=$(dpkg-query -W -f='${Version}' linux-source-$KERNEL_SERIES)
 # kernel/patches/*.patch, in order, are applied to the source before every build: they are
 # part of the source's and every kernel's cache key, so a changed series rebuilds once.
-# LOCKCLASS_WIP=1 adds the drafts in kernel/patches-wip/ after them, into kernels of their own
-# ($flavour-wip-...), so that the measured kernels stay as they are.
 patches=("$REPO"/kernel/patches/*.patch)
 [ -f "${patches[0]}" ] || patches=()
 prefix=$flavour
-if [ "${LOCKCLASS_WIP:-0}" = 1 ]; then
-  patches+=("$REPO"/kernel/patches-wip/*.patch); prefix=$flavour-wip
-fi
 pkey=$(cat /dev/null ${patches[@]+"${patches[@]}"} | sha256sum | cut -c1-8)
 key=$( { echo "$kver"; cat "${frags[@]}" ${patches[@]+"${patches[@]}"}; "$KRUSTC" --version; "$BINDGEN" --version; } | sha256sum | cut -c1-12)
 out=$CACHE/kernel/$prefix-k$key
@@ -38,7 +33,7 @@ if [ -f "$out/.lockclass-done" ]; then
   echo "$out"; exit 0
 fi
 
-src=$CACHE/src/linux-$kver-p$pkey$([ "$prefix" = "$flavour" ] || echo -wip)
+src=$CACHE/src/linux-$kver-p$pkey
 exec 9>"$CACHE/.unpack.lock"
 flock 9
 if [ ! -f "$src/.lockclass-unpacked" ]; then
@@ -49,9 +44,9 @@ if [ ! -f "$src/.lockclass-unpacked" ]; then
     patch -d "$src" -p1 --batch --forward --quiet <"$p" || die "kernel patch $(basename "$p") does not apply to linux-source $kver"
   done
   touch "$src/.lockclass-unpacked"
-  # Sources with another patch series are stale (the drafts' source is kept beside them).
-  [ "$prefix" != "$flavour" ] || find "$CACHE/src" -mindepth 1 -maxdepth 1 -name "linux-$kver-p*" \
-    ! -name "$(basename "$src")" ! -name "*-wip" -exec rm -rf {} +
+  # Sources with another patch series are stale.
+  find "$CACHE/src" -mindepth 1 -maxdepth 1 -name "linux-$kver-p*" ! -name "$(basename "$src")" \
+    -exec rm -rf {} +
 fi
 flock -u 9
 

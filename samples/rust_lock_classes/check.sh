@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# samples/rust_lock_classes/check.sh [FLAVOUR]: builds the sample of the draft series in
-# kernel/patches-wip/ against a kernel of FLAVOUR with the drafts applied (LOCKCLASS_WIP=1:
-# its own cache entry beside the measured kernels; built first if needed), prints its section
+# samples/rust_lock_classes/check.sh [FLAVOUR]: builds the sample of the lock-class series in
+# kernel/patches/ against the kernel of FLAVOUR (built first if needed), prints its section
 # sizes, and on `uml` boots it with guest.sh (classes in /proc/lockdep while loaded, none after
 # rmmod, no kernel report), then runs the lifecycle test (lifecycle-guest.sh: CYCLES, default
 # 100, load/unload cycles of a generated 64-site module, address reuse, pool exhaustion).
@@ -10,7 +9,6 @@
 
 flavour=${1:-uml}
 here=$REPO/samples/rust_lock_classes
-export LOCKCLASS_WIP=1
 kdir=$("$REPO/scripts/build-kernel.sh" "$flavour" | tail -n1)
 read -r -a arch_args <<<"$(flavour_make_args "$flavour")"
 krustflags=$(flavour_module_rustflags "$flavour")
