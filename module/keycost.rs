@@ -20,8 +20,9 @@ use crate::units::per;
 use core::hint::black_box;
 use kernel::prelude::*;
 
-/// Key kinds measured, each one more stop along `static_obj()` (then `is_dynamic_key()`).
-pub(crate) const KINDS: usize = 5;
+/// Key kinds measured, each one more stop along `static_obj()` (then `is_dynamic_key()`); the
+/// patched API's module pool slot where the kernel has it.
+pub(crate) const KINDS: usize = if cfg!(CONFIG_RUST_LOCK_CLASS) { 6 } else { 5 };
 /// Timed batches per kind; the median counts.
 pub(crate) const RUNS: usize = 5;
 /// Most inits per batch.
@@ -56,6 +57,9 @@ pub(crate) fn report(plan: &Plan) -> Result {
         return Err(ENOMEM);
     }
     let pooled = POOL.class(site, GFP_KERNEL);
+    // The patched API's key: a slot of the pool `module!` put in this module's data.
+    #[cfg(CONFIG_RUST_LOCK_CLASS)]
+    let tracked = crate::tracked::TRACKED.class(site, GFP_KERNEL);
     // Taking the address of an extern static creates no reference (no `unsafe` needed). A
     // kernel without lockdep has no such key, and never gets here (`main.rs`).
     #[cfg(CONFIG_LOCKDEP)]
@@ -85,6 +89,9 @@ pub(crate) fn report(plan: &Plan) -> Result {
         ("module_rodata", rodata),
         // A slot of the `pool` strategy's static pool (module data, as the macro key).
         ("pool", class_ref(&pooled)),
+        // A slot of the patched API's pool: module data again, reached from vmlinux code.
+        #[cfg(CONFIG_RUST_LOCK_CLASS)]
+        ("module_pool", class_ref(&tracked)),
         // A kmalloc'd registered key: all of `static_obj()`, then `is_dynamic_key()`.
         ("registered", class_ref(&registered)),
     ];

@@ -47,6 +47,8 @@ mod precision;
 mod report;
 mod sites;
 mod strategies;
+#[cfg(CONFIG_RUST_LOCK_CLASS)]
+mod tracked;
 mod units;
 mod workload;
 

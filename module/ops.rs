@@ -59,7 +59,7 @@ macro_rules! ops_table {
         };
     };
 }
-crate::strategy_list!(ops_table, Kernel);
+crate::strategies::module_strategy_list!(ops_table);
 
 /// Unregisters and frees what every strategy holds (unless the RFC's leak is asked for).
 ///

@@ -3,13 +3,31 @@
 //! The strategies as the module runs them: one `static` instance of each shared strategy
 //! (lockclass-core's `strategy`, in the kernel's environment), what the plan knows of each
 //! ([`INFOS`], [`NAMES`]), and what the stats line reports. The list and its order are the
-//! shared `strategy_list!`. Nothing here imports the plan, the harness or the report.
+//! shared `strategy_list!`, followed by `tracked` (the patched kernel API) where the kernel has
+//! it ([`module_strategy_list`]). Nothing here imports the plan, the harness or the report.
 
 use crate::kernel_env::Kernel;
 use crate::strategy::{
     Cached, DynamicKey, Keys, LocationKey, Macro, MutexTable, Noop, Pool, RcuTable, SpinlockTable,
     Strategy,
 };
+
+/// The module's strategy list: the shared one, then `tracked` where the kernel crate has the
+/// `#[track_caller]` lock-class API (`CONFIG_RUST_LOCK_CLASS`, kernel/patches/0002-0005).
+#[cfg(CONFIG_RUST_LOCK_CLASS)]
+macro_rules! module_strategy_list {
+    ($then:ident) => {
+        $crate::strategy_list!($then, $crate::kernel_env::Kernel, $crate::tracked::Tracked);
+    };
+}
+/// See the other definition: without the API, the shared list alone.
+#[cfg(not(CONFIG_RUST_LOCK_CLASS))]
+macro_rules! module_strategy_list {
+    ($then:ident) => {
+        $crate::strategy_list!($then, $crate::kernel_env::Kernel);
+    };
+}
+pub(crate) use module_strategy_list;
 
 /// A strategy's one instance in this module.
 pub(crate) trait Instance: Strategy<Env = Kernel> {
@@ -74,7 +92,7 @@ macro_rules! infos {
             [$(<$ty as Strategy>::NAME),*];
     };
 }
-crate::strategy_list!(infos, Kernel);
+module_strategy_list!(infos);
 
 /// What a strategy reports after its modes ran (the `stats` line).
 #[derive(Clone, Copy, Default)]

@@ -33,7 +33,7 @@
 usage() { awk 'NR < 7 { next } !/^#/ || /shellcheck/ { exit } { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 
 ALL_SCENARIOS=abba-two-sites,abba-across-objects,same-site-nesting,two-locations,reload,reload-with-table,class-limit,fallback-name
-ALL_STRATEGIES=mutex,spinlock,rcu,location,macro,dynamic,cached,pool
+ALL_STRATEGIES=mutex,spinlock,rcu,location,macro,dynamic,cached,pool,tracked
 flavour='' kdir='' ko='' scenarios=$ALL_SCENARIOS strategies='' out=$REPO/results/precision.csv raw='' check='' from=''
 while [ $# -gt 0 ]; do
   case $1 in

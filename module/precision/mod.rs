@@ -196,14 +196,16 @@ fn describe(label: &str, site: &'static CallSite, class: ClassRef<'_>) {
     // SAFETY: a `ClassRef`'s name is a NUL-terminated string, valid while it is.
     let name = unsafe { CStr::from_char_ptr(class.name) };
     // Which kind of key the strategy gave: the `Location` itself (the `location` strategy and
-    // every fallback), the site's static key (`macro`), a static key of the `pool`, or one it
-    // registered.
+    // every fallback), the site's static key (`macro`), a static key of the `pool`, a slot of
+    // the pool `module!` gives this module (`tracked`), or one it registered.
     let key = if class.key == Kernel::location_class(site).key {
         "location"
     } else if class.key == Kernel::macro_class(site).key {
         "static"
     } else if POOL.table().pool().holds(class.key.cast()) {
         "pool"
+    } else if in_module_pool(class.key.cast()) {
+        "module_pool"
     } else {
         "registered"
     };
@@ -216,6 +218,21 @@ fn describe(label: &str, site: &'static CallSite, class: ClassRef<'_>) {
         key,
         name
     );
+}
+
+/// Whether `p` lies in the lock-class pool `module!` put in this module (the patched API's).
+fn in_module_pool(p: *const u8) -> bool {
+    #[cfg(CONFIG_RUST_LOCK_CLASS)]
+    {
+        let start = core::ptr::addr_of!(crate::__LOCK_CLASS_POOL).cast::<u8>();
+        let len = core::mem::size_of::<kernel::sync::LockClassPool>();
+        (start as usize..start as usize + len).contains(&(p as usize))
+    }
+    #[cfg(not(CONFIG_RUST_LOCK_CLASS))]
+    {
+        let _ = p;
+        false
+    }
 }
 
 /// A strategy's token holds its class (the `Strategy::class` contract).

@@ -14,8 +14,8 @@ pub use crate::source::Series;
 use crate::tidy::DataRow;
 
 /// Display order; names the project does not know sort after these, alphabetically.
-const STRATEGY_ORDER: [&str; 12] = [
-    "mutex", "spinlock", "rcu", "location", "macro", "dynamic", "cached", "pool", "noop",
+const STRATEGY_ORDER: [&str; 13] = [
+    "mutex", "spinlock", "rcu", "location", "macro", "dynamic", "cached", "pool", "tracked", "noop",
     "siphash", "fxhash", "addr",
 ];
 const MODE_ORDER: [&str; 7] = [

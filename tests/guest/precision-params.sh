@@ -9,7 +9,7 @@ dmesg | grep -q "error param=scenario value=no-such-scenario valid=abba-two-site
   || fail "unknown scenario: no log line listing the valid ones"
 expect_einval scenario=abba-two-sites strategy=all
 expect_einval scenario=abba-two-sites strategy=mutex,rcu
-dmesg | grep -q "error param=strategy value=mutex,rcu valid=noop,mutex,spinlock,rcu,location,macro,dynamic,cached,pool" \
+dmesg | grep -q "error param=strategy value=mutex,rcu valid=noop,mutex,spinlock,rcu,location,macro,dynamic,cached,pool,tracked" \
   || fail "two strategies: no log line listing the valid ones"
 expect_einval scenario=class-limit strategy=dynamic
 dmesg | grep -q "set past_class_limit=1 to allow it" || fail "class-limit without past_class_limit: no reason given"

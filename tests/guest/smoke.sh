@@ -11,7 +11,7 @@ load strategy=all mode=all loops=300 runs=2 warmup=1 sites=4,32 threads=$(seq -s
 check_debug_locks
 # The plan runs `init` on a lockdep kernel: one key-cost row per key kind (keycost.rs).
 kinds=$(dmesg | grep -o 'lockclass_bench: keycost key=[a-z_]*' | sed 's/.*key=//' | sort | tr '\n' ' ')
-[ "$kinds" = "module_rodata module_static pool registered vmlinux_static " ] || fail "keycost rows: got '$kinds'"
+[ "$kinds" = "module_pool module_rodata module_static pool registered vmlinux_static " ] || fail "keycost rows: got '$kinds'"
 say "ok: keycost rows for $kinds"
 unload
 dmesg | grep -q "exit live_allocs=0 leaked=0" || fail "unload left allocations behind"

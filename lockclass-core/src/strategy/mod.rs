@@ -78,7 +78,7 @@ pub struct Held<'s, E: Env> {
 impl<E: Env> Held<'_, E> {
     /// A class nobody has to give back (a static key, or a table's record).
     #[inline(always)]
-    fn lasting(class: E::Class) -> Self {
+    pub fn lasting(class: E::Class) -> Self {
         Self { class, owned: None }
     }
 
@@ -175,12 +175,13 @@ pub trait Strategy: Sync + Sized + 'static {
     }
 }
 
-/// Every strategy, in output order, for environment `$env`: expands `$then!` with one
-/// `Type => "name"` pair per strategy, so that both sides' lists (the module's ops table and
-/// `strategy=` names, the host's visitors) are this one.
+/// Every strategy, in output order, for environment `$env`: expands `$then!` with one type per
+/// strategy, so that both sides' lists (the module's ops table and `strategy=` names, the host's
+/// visitors) are this one. `$extra` types follow: strategies only one side has (the module's
+/// `tracked`, the patched kernel API).
 #[macro_export]
 macro_rules! strategy_list {
-    ($then:ident, $env:ty) => {
+    ($then:ident, $env:ty $(, $extra:ty)* $(,)?) => {
         $then! {
             $crate::strategy::Noop<$env>,
             $crate::strategy::MutexTable<$env>,
@@ -191,6 +192,7 @@ macro_rules! strategy_list {
             $crate::strategy::DynamicKey<$env>,
             $crate::strategy::Cached<$env>,
             $crate::strategy::Pool<$env>,
+            $($extra,)*
         }
     };
 }
