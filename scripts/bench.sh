@@ -45,7 +45,7 @@ smp=2   # the machines this runs on have 2 cores; more vCPUs than cores would me
 if [ $quick = 1 ]; then loops=2000 runs=3 reps=1; else loops=100000 runs=5 reps=2; fi
 # icount time is deterministic: fewer loops give the same figure.
 icount_loops=$((loops / 10)) icount_runs=3
-strategies_no_dynamic=noop,mutex,spinlock,rcu,location,macro,cached,pool
+strategies_no_dynamic=noop,mutex,spinlock,rcu,location,macro,cached,pool,tracked
 # One CPU suffices for everything but `concurrent`: the real-CPU guest (UML) runs these, each
 # load $reps times per boot so that the spread is measured across loads and boots, not only
 # across the runs of one load. 1) every strategy x single-CPU mode at 64 sites; 2) lookup over

@@ -191,20 +191,21 @@ pub(crate) fn run() -> Result<bool> {
 }
 
 /// Logs a lock's site and the class name its strategy gave it.
-fn describe(label: &str, site: &'static CallSite, class: ClassRef<'_>) {
+fn describe(strategy: &StrategyOps, label: &str, site: &'static CallSite, class: ClassRef<'_>) {
     let class = class.class();
     // SAFETY: a `ClassRef`'s name is a NUL-terminated string, valid while it is.
     let name = unsafe { CStr::from_char_ptr(class.name) };
     // Which kind of key the strategy gave: the `Location` itself (the `location` strategy and
     // every fallback), the site's static key (`macro`), a static key of the `pool`, a slot of
-    // the pool `module!` gives this module (`tracked`), or one it registered.
+    // the pool `module!` gives the site's module (`tracked`: it registers nothing, and the
+    // kernel does not export how to find another module's pool), or one it registered.
     let key = if class.key == Kernel::location_class(site).key {
         "location"
     } else if class.key == Kernel::macro_class(site).key {
         "static"
     } else if POOL.table().pool().holds(class.key.cast()) {
         "pool"
-    } else if in_module_pool(class.key.cast()) {
+    } else if strategy.info.name == "tracked" {
         "module_pool"
     } else {
         "registered"
@@ -218,21 +219,6 @@ fn describe(label: &str, site: &'static CallSite, class: ClassRef<'_>) {
         key,
         name
     );
-}
-
-/// Whether `p` lies in the lock-class pool `module!` put in this module (the patched API's).
-fn in_module_pool(p: *const u8) -> bool {
-    #[cfg(CONFIG_RUST_LOCK_CLASS)]
-    {
-        let start = core::ptr::addr_of!(crate::__LOCK_CLASS_POOL).cast::<u8>();
-        let len = core::mem::size_of::<kernel::sync::LockClassPool>();
-        (start as usize..start as usize + len).contains(&(p as usize))
-    }
-    #[cfg(not(CONFIG_RUST_LOCK_CLASS))]
-    {
-        let _ = p;
-        false
-    }
 }
 
 /// A strategy's token holds its class (the `Strategy::class` contract).
@@ -254,7 +240,7 @@ pub(crate) fn new_lock(
     site: &'static CallSite,
 ) -> Result<ScenarioLock> {
     let held = (strategy.class)(site);
-    describe(label, site, class_ref(&held));
+    describe(strategy, label, site, class_ref(&held));
     // On failure the token goes with the initialiser, giving the class back.
     KBox::pin_init(HeldMutex::new(held), GFP_KERNEL)
 }
@@ -334,7 +320,7 @@ pub(crate) unsafe extern "C" fn lcb_precision_class(
     };
     let held = (strategy.class)(call_site);
     let class = held.class();
-    describe("shared", call_site, class_ref(&held));
+    describe(strategy, "shared", call_site, class_ref(&held));
     let token = match KBox::new(held, GFP_KERNEL) {
         Ok(t) => KBox::into_raw(t).cast(),
         Err(_) => return ENOMEM.to_errno(),

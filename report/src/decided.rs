@@ -62,6 +62,10 @@ rec_mutex_pool | mutex lookup 64 | pool lookup 64 | timed | hit, `mutex` / `pool
 rec_spinlock_pool | spinlock lookup 64 | pool lookup 64 | timed | hit, `spinlock` / `pool`
 rec_rcu_pool | rcu lookup 64 | pool lookup 64 | timed | hit, `rcu` / `pool`
 rec_dynamic_pool | dynamic init 64 | pool init 64 | timed | lock init, `dynamic` / `pool`
+api_init | tracked init 64 | macro init 64 | timed | lock init, the patched API (`tracked`) / `macro`
+api_pool_init | tracked init 64 | pool init 64 | timed | lock init, the patched API (`tracked`) / the module-local `pool`
+api_acquire | tracked acquire 64 | macro acquire 64 | timed | first acquire, the patched API (`tracked`) / `macro`
+api_overflow | tracked lookup 1024 | tracked lookup 16 | timed | the patched API's lookup, 1024 sites (960 past its pool) / 16
 ";
 
 fn cell(text: &'static str) -> Cell {

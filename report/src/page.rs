@@ -132,6 +132,15 @@ pub fn context(ds: &Dataset, inp: &Inputs, plots: &[(String, String)], no_plots:
         location_only => location_only,
         location_shared => location_shared,
         pool_wrong => faults(&inp.precision, "pool").0,
+        api_ran => inp.precision.iter().any(|r| r.strategy == "tracked"),
+        api_only => faults(&inp.precision, "tracked").0,
+        api_fixes => {
+            let api = wrong(&inp.precision, "tracked");
+            (wrong(&inp.precision, "pool").into_iter())
+                .filter(|(s, _)| !api.contains_key(s))
+                .map(|(s, k)| format!("{k} `{s}`"))
+                .collect::<Vec<_>>()
+        },
         bucket => tables::bucket_lock(&inp.stats),
         rejects => rejects,
         sources => tables::hosts(ds, &inp.runs),
