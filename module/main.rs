@@ -175,6 +175,17 @@ impl kernel::Module for LockclassBench {
             return Ok(LockclassBench { leak_keys });
         }
         let t_load = glue::now_ns();
+        // Which strategies this build offers: `tracked` needs the kernel's `#[track_caller]`
+        // lock-class API (kernel/patches/0002-0005, with lockdep on).
+        pr_info!(
+            "offers strategies={} kernel_lock_class_api={}\n",
+            List(strategies::NAMES.iter()),
+            if cfg!(CONFIG_RUST_LOCK_CLASS) {
+                "yes"
+            } else {
+                "no (CONFIG_RUST_LOCK_CLASS unset: strategy tracked absent)"
+            }
+        );
         let refused = move |e: Error| {
             // Refusals must be quick: say how long this one took.
             pr_info!(

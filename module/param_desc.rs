@@ -69,11 +69,20 @@ macro_rules! parm_desc {
     };
 }
 
+// `tracked` (the kernel's own API) is listed only where the kernel has it: say so either way.
+#[cfg(CONFIG_RUST_LOCK_CLASS)]
 parm_desc!(
     PARM_STRATEGY,
     "parm=strategy:Strategies to run: comma list of distinct names from ",
     NAMES,
-    ", or all (default all)\0"
+    ", or all (default all); tracked is the kernel's #[track_caller] lock-class API\0"
+);
+#[cfg(not(CONFIG_RUST_LOCK_CLASS))]
+parm_desc!(
+    PARM_STRATEGY,
+    "parm=strategy:Strategies to run: comma list of distinct names from ",
+    NAMES,
+    ", or all (default all); no tracked: this kernel lacks CONFIG_RUST_LOCK_CLASS\0"
 );
 parm_desc!(
     PARM_MODE,

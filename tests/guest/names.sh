@@ -16,6 +16,10 @@ for p in strategy mode; do
   unload
   table=$(dmesg | sed -n "s/.* start .*$key=\([^ ]*\).*/\1/p" | head -n1)
   [ -n "$table" ] || fail "no $key= on the start line"
+  if [ "$p" = strategy ]; then
+    offers=$(dmesg | sed -n 's/.* offers strategies=\([^ ]*\).*/\1/p' | head -n1)
+    [ "$offers" = "$table" ] || fail "the offers line lists '$offers', the table is '$table'"
+  fi
   dmesg -c >/dev/null
   expect_einval "$p=bogus"
   valid=$(dmesg | sed -n "s/.*error param=$p value=bogus valid=all|\([^ ]*\).*/\1/p" | head -n1)
