@@ -15,8 +15,8 @@ use crate::tidy::DataRow;
 
 /// Display order; names the project does not know sort after these, alphabetically.
 const STRATEGY_ORDER: [&str; 13] = [
-    "mutex", "spinlock", "rcu", "location", "macro", "dynamic", "cached", "pool", "tracked", "noop",
-    "siphash", "fxhash", "addr",
+    "mutex", "spinlock", "rcu", "location", "macro", "dynamic", "cached", "pool", "tracked",
+    "noop", "siphash", "fxhash", "addr",
 ];
 const MODE_ORDER: [&str; 7] = [
     "lookup",
