@@ -190,6 +190,8 @@ if [ $guest = 1 ]; then
   for ((r = 1; r <= reps; r++)); do uml_plan+=("${uml_loads[@]:2}"); done
   guest_script "$tmp/uml.sh" "" "${uml_plan[@]}"
   guest_script "$tmp/icount.sh" tsc "${icount_loads[@]}"
+  # The kernel without lockdep has no lock-class API (CONFIG_RUST_LOCK_CLASS): no `tracked`.
+  guest_script "$tmp/icount-plain.sh" tsc "${icount_loads[@]//,tracked/}"
   guest_script "$tmp/tcg.sh" tsc "${tcg_loads[@]}"
   # One row per guest boot; the exact insmod parameters are in the raw log (`insmod ...` lines).
   # What the host was (beyond its masked model name) and how quiet it was during each boot.
@@ -243,6 +245,7 @@ if [ $guest = 1 ]; then
     step "guest-$mode, $f kernel ($(elapsed))"
     extra=(--smp $smp); [ "$mode" = icount ] && extra+=(--icount); [ "$mode" = kvm ] && extra+=(--kvm)
     script=$tmp/$mode.sh; [ "$mode" = kvm ] && script=$tmp/tcg.sh
+    [ "$f" = plain ] && script=$tmp/$mode-plain.sh
     run_source "guest-$mode" "$f" 1 "guest-$mode-$f" "$script" "${extra[@]}"
     runs_row "guest-$mode" "$f" 1 "$qemu $mode" $smp "" "guest-$mode-$f"
   done
