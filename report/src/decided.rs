@@ -66,6 +66,7 @@ api_init | tracked init 64 | macro init 64 | timed | lock init, the patched API 
 api_pool_init | tracked init 64 | pool init 64 | timed | lock init, the patched API (`tracked`) / the module-local `pool`
 api_acquire | tracked acquire 64 | macro acquire 64 | timed | first acquire, the patched API (`tracked`) / `macro`
 api_overflow | tracked lookup 1024 | tracked lookup 16 | timed | the patched API's lookup, 1024 sites (960 past its pool) / 16
+api_location_init | tracked init 64 | location init 64 | timed | lock init, the patched API (`tracked`) / the `Location` as the key
 ";
 
 fn cell(text: &'static str) -> Cell {

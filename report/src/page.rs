@@ -133,6 +133,10 @@ pub fn context(ds: &Dataset, inp: &Inputs, plots: &[(String, String)], no_plots:
         location_shared => location_shared,
         pool_wrong => faults(&inp.precision, "pool").0,
         api_ran => inp.precision.iter().any(|r| r.strategy == "tracked"),
+        api_as_location => {
+            let api = wrong(&inp.precision, "tracked");
+            !api.is_empty() && api == wrong(&inp.precision, "location")
+        },
         api_only => faults(&inp.precision, "tracked").0,
         api_fixes => {
             let api = wrong(&inp.precision, "tracked");
