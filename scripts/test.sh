@@ -37,6 +37,7 @@ run "guest tests" "$REPO/scripts/test-guest.sh"
 # The lock-class series (kernel/patches/0002-0005) on the uml kernel: its sample, and the
 # per-module pool across 100 load/unload cycles, address reuse and exhaustion.
 run "lock-class series: sample and module lifecycle (uml)" "$REPO/samples/rust_lock_classes/check.sh" uml
+run "lock-class series: sample and module lifecycle (QEMU lockdep)" "$REPO/samples/rust_lock_classes/check.sh" lockdep
 
 if [ ${#failed[@]} -gt 0 ]; then
   for i in "${!failed[@]}"; do

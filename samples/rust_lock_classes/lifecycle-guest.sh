@@ -12,8 +12,10 @@ CYCLES=100
 [ -r /cycles.conf ] && . /cycles.conf
 # A class line starts with its key's address and ends with its name (lockdep adds "#N" to the
 # Nth class of one name); its dependencies follow on lines of their own (" -> [...] name").
-ours() { grep -cE "^[0-9a-f]+ .*$1\.rs:[0-9]+:[0-9]+(#[0-9]+)?\$" /proc/lockdep || true; }
-overflow() { grep -cE '^[0-9a-f]+ .* rust_lock_class_overflow(#[0-9]+)?$' /proc/lockdep || true; }
+# x86 prints the address as "(____ptrval____)" until pointer hashing is ready.
+CLASS='[0-9a-f]+|\(____ptrval____\)'
+ours() { grep -cE "^($CLASS) .*$1\.rs:[0-9]+:[0-9]+(#[0-9]+)?\$" /proc/lockdep || true; }
+overflow() { grep -cE "^($CLASS) .* rust_lock_class_overflow(#[0-9]+)?\$" /proc/lockdep || true; }
 totals() { echo "$(lockdep_value lock-classes) $(lockdep_value 'direct dependencies') $(lockdep_value 'dependency chains')"; }
 cycle() { # MODULE EXPECTED_CLASSES
   insmod "/$1.ko" || fail "insmod $1"
@@ -27,7 +29,7 @@ cycle() { # MODULE EXPECTED_CLASSES
 check_debug_locks
 cycle rust_lock_sites_a 64
 base=$(totals)
-names() { sed -n 's/^[0-9a-f]* .*: //p' /proc/lockdep | sort; }
+names() { sed -En "s/^($CLASS) .*: //p" /proc/lockdep | sort; }
 names >/tmp/classes.base
 say "after the first cycle: lock-classes, direct dependencies, dependency chains: $base"
 i=1
@@ -39,17 +41,20 @@ while [ $i -lt "$CYCLES" ]; do
 done
 left=$(grep -c 'rust_lock_sites_a\.rs' /proc/lockdep || true)
 [ "$left" = 0 ] || fail "$left lines of /proc/lockdep (classes or dependencies) still name rust_lock_sites_a"
+left=$(grep -c 'rust_lock_sites_a\.rs' /proc/lockdep_chains || true)
+[ "$left" = 0 ] || fail "$left lines of /proc/lockdep_chains still name rust_lock_sites_a"
 now=$(totals)
 say "after $CYCLES cycles: lock-classes, direct dependencies, dependency chains: $now"
 # What else the kernel does meanwhile makes classes and dependencies of its own, early in the
 # run and in steps (the new classes are named here). A leak grows with the cycles: over the
 # second half, one class, dependency or chain per cycle would add $CYCLES / 2; each must grow
-# by less than half of that.
+# by less than four fifths of that (the kernel's own growth over that half: up to 6 on UML, up
+# to 22 chains under QEMU with 2 CPUs, in 100 cycles).
 names >/tmp/classes.now
 grep -vxFf /tmp/classes.base /tmp/classes.now | sed 's/^/lockclass-guest: new class (not the module'"'"'s): /'
 set -- $mid; m1=$1 m2=$2 m3=$3
 set -- $now
-max=$(( CYCLES / 4 ))
+max=$(( CYCLES * 2 / 5 ))
 [ $(( $1 - m1 )) -lt $max ] && [ $(( $2 - m2 )) -lt $max ] && [ $(( $3 - m3 )) -lt $max ] \
   || fail "lockdep grew with the cycles over their second half ($mid -> $now): a leak"
 say "ok: $CYCLES cycles of 64 sites: 64 classes while loaded, none after each unload and no line of /proc/lockdep naming the module; lockdep $base after the first, $mid half-way, $now after the last (not growing with the cycles)"
