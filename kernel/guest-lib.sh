@@ -107,6 +107,10 @@ kmemleak_scan() {
   say "kmemleak: $_n unreferenced object(s)"
 }
 
+# A class line of /proc/lockdep starts with its key's address, which x86 prints as
+# "(____ptrval____)" until pointer hashing is ready (an extended regex, for grep -E / sed -E).
+LOCKDEP_CLASS_LINE='^([0-9a-f]+|\(____ptrval____\)) '
+
 # our_classes: how many lockdep classes belong to the module, by name in /proc/lockdep: the
 # site classes are named after lockclass-core/call_sites.rs, the others start with
 # location_/fallback_/lockclass_. Counting by name, not lockdep's total, keeps classes that

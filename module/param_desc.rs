@@ -58,7 +58,7 @@ const fn copy<const N: usize>(out: &mut [u8; N], at: usize, s: &str) -> usize {
 }
 
 macro_rules! parm_desc {
-    ($static:ident, $prefix:literal, $names:expr, $suffix:literal) => {
+    ($static:ident, $prefix:literal, $names:expr, $suffix:expr) => {
         const _: () = {
             const LEN: usize = desc_len($prefix, &$names, $suffix);
             /// A `.modinfo` entry, as `MODULE_PARM_DESC()` makes one (NUL-terminated).
@@ -70,19 +70,15 @@ macro_rules! parm_desc {
 }
 
 // `tracked` (the kernel's own API) is listed only where the kernel has it: say so either way.
-#[cfg(CONFIG_RUST_LOCK_CLASS)]
 parm_desc!(
     PARM_STRATEGY,
     "parm=strategy:Strategies to run: comma list of distinct names from ",
     NAMES,
-    ", or all (default all); tracked is the kernel's #[track_caller] lock-class API\0"
-);
-#[cfg(not(CONFIG_RUST_LOCK_CLASS))]
-parm_desc!(
-    PARM_STRATEGY,
-    "parm=strategy:Strategies to run: comma list of distinct names from ",
-    NAMES,
-    ", or all (default all); no tracked: this kernel lacks CONFIG_RUST_LOCK_CLASS\0"
+    if cfg!(CONFIG_RUST_LOCK_CLASS) {
+        ", or all (default all); tracked is the kernel's #[track_caller] lock-class API\0"
+    } else {
+        ", or all (default all); no tracked: this kernel lacks CONFIG_RUST_LOCK_CLASS\0"
+    }
 );
 parm_desc!(
     PARM_MODE,

@@ -20,13 +20,12 @@ kver=$(dpkg-query -W -f='${Version}' linux-source-$KERNEL_SERIES)
 # part of the source's and every kernel's cache key, so a changed series rebuilds once.
 patches=("$REPO"/kernel/patches/*.patch)
 [ -f "${patches[0]}" ] || patches=()
-prefix=$flavour
 pkey=$(cat /dev/null ${patches[@]+"${patches[@]}"} | sha256sum | cut -c1-8)
 key=$( { echo "$kver"; cat "${frags[@]}" ${patches[@]+"${patches[@]}"}; "$KRUSTC" --version; "$BINDGEN" --version; } | sha256sum | cut -c1-12)
-out=$CACHE/kernel/$prefix-k$key
+out=$CACHE/kernel/$flavour-k$key
 mkdir -p "$CACHE/kernel"
 # Two runs may build the same flavour at once (bench and tests): one builds, the other waits.
-exec 8>"$CACHE/kernel/.$prefix.lock"
+exec 8>"$CACHE/kernel/.$flavour.lock"
 flock 8
 if [ -f "$out/.lockclass-done" ]; then
   step "kernel ($flavour) cached at $out"
@@ -76,5 +75,5 @@ make -s -C "$src" O="$out" "${kmake[@]}" -j"$(nproc)" "${targets[@]}" >"$out/bui
 step "kernel ($flavour) built in $(( $(date +%s) - start )) s"
 touch "$out/.lockclass-done"
 # Older builds of this flavour (other config, compiler or source) are stale: drop them.
-find "$CACHE/kernel" -mindepth 1 -maxdepth 1 -name "$prefix-k????????????" ! -name "$(basename "$out")" -exec rm -rf {} +
+find "$CACHE/kernel" -mindepth 1 -maxdepth 1 -name "$flavour-k????????????" ! -name "$(basename "$out")" -exec rm -rf {} +
 echo "$out"

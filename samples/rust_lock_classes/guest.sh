@@ -5,7 +5,7 @@ dmesg -c >/dev/null
 before=$(lockdep_value lock-classes)
 insmod /rust_lock_classes.ko || fail "insmod failed"
 dmesg | sed 's/^/dmesg: /'
-classes=$(grep -E '^([0-9a-f]+|\(____ptrval____\)) .*rust_lock_classes\.rs:[0-9]+:[0-9]+$' /proc/lockdep || true)
+classes=$(grep -E "${LOCKDEP_CLASS_LINE}.*rust_lock_classes\.rs:[0-9]+:[0-9]+\$" /proc/lockdep || true)
 echo "$classes" | sed 's/^/lockclass-guest: loaded: /'
 n=$(echo "$classes" | grep -c . || true)
 [ "$n" = 5 ] || fail "$n sample classes in /proc/lockdep, expected 5 (rx, tx, pool, atomic, state)"

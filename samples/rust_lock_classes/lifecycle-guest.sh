@@ -12,10 +12,8 @@ CYCLES=100
 [ -r /cycles.conf ] && . /cycles.conf
 # A class line starts with its key's address and ends with its name (lockdep adds "#N" to the
 # Nth class of one name); its dependencies follow on lines of their own (" -> [...] name").
-# x86 prints the address as "(____ptrval____)" until pointer hashing is ready.
-CLASS='[0-9a-f]+|\(____ptrval____\)'
-ours() { grep -cE "^($CLASS) .*$1\.rs:[0-9]+:[0-9]+(#[0-9]+)?\$" /proc/lockdep || true; }
-overflow() { grep -cE "^($CLASS) .* rust_lock_class_overflow(#[0-9]+)?\$" /proc/lockdep || true; }
+ours() { grep -cE "${LOCKDEP_CLASS_LINE}.*$1\.rs:[0-9]+:[0-9]+(#[0-9]+)?\$" /proc/lockdep || true; }
+overflow() { grep -cE "${LOCKDEP_CLASS_LINE}.* rust_lock_class_overflow(#[0-9]+)?\$" /proc/lockdep || true; }
 totals() { echo "$(lockdep_value lock-classes) $(lockdep_value 'direct dependencies') $(lockdep_value 'dependency chains')"; }
 cycle() { # MODULE EXPECTED_CLASSES
   insmod "/$1.ko" || fail "insmod $1"
@@ -29,7 +27,7 @@ cycle() { # MODULE EXPECTED_CLASSES
 check_debug_locks
 cycle rust_lock_sites_a 64
 base=$(totals)
-names() { sed -En "s/^($CLASS) .*: //p" /proc/lockdep | sort; }
+names() { sed -En "s/${LOCKDEP_CLASS_LINE}.*: //p" /proc/lockdep | sort; }
 names >/tmp/classes.base
 say "after the first cycle: lock-classes, direct dependencies, dependency chains: $base"
 i=1
