@@ -2,7 +2,7 @@
 # build-kernel.sh FLAVOUR: builds (or finds cached) a minimal Rust-enabled kernel: `lockdep` or
 # `plain` (x86_64, booted by QEMU) or `uml` (User-Mode Linux, run as a host process).
 # Prints the build directory on stdout. Cache key: kernel version, config fragments, the patches
-# in kernel/patches/ (applied to the source first), rustc, bindgen.
+# in kernel/patches/ and kernel/patches/test/ (applied to the source first), rustc, bindgen.
 . "$(dirname "$0")/common.sh"
 
 flavour=${1:-lockdep}
@@ -16,10 +16,12 @@ if [ "$(flavour_arch "$flavour")" = um ]; then targets=(linux modules); image=li
 else targets=(bzImage modules); image=arch/x86/boot/bzImage; fi
 
 kver=$(dpkg-query -W -f='${Version}' linux-source-$KERNEL_SERIES)
-# kernel/patches/*.patch, in order, are applied to the source before every build: they are
-# part of the source's and every kernel's cache key, so a changed series rebuilds once.
-patches=("$REPO"/kernel/patches/*.patch)
-[ -f "${patches[0]}" ] || patches=()
+# kernel/patches/*.patch (the series), then kernel/patches/test/*.patch (test scaffolding, not
+# for merging), in order, are applied to the source before every build: they are part of the
+# source's and every kernel's cache key, so a changed series rebuilds once.
+shopt -s nullglob
+patches=("$REPO"/kernel/patches/*.patch "$REPO"/kernel/patches/test/*.patch)
+shopt -u nullglob
 pkey=$(cat /dev/null ${patches[@]+"${patches[@]}"} | sha256sum | cut -c1-8)
 key=$( { echo "$kver"; cat "${frags[@]}" ${patches[@]+"${patches[@]}"}; "$KRUSTC" --version; "$BINDGEN" --version; } | sha256sum | cut -c1-12)
 out=$CACHE/kernel/$flavour-k$key

@@ -99,6 +99,11 @@ for f in $flavours; do
   check "$f: lockdep precision of abba-two-sites and abba-across-objects as in tests/guest/precision.expected" \
     "$REPO/scripts/precision.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --scenarios abba-two-sites,abba-across-objects \
     --out "$logs/$f-precision.csv" --raw "$logs/$f-precision" --check "$REPO/tests/guest/precision.expected"
+  # A site in a kernel-crate generic (and #[inline]) function, instantiated by two modules: on
+  # User-Mode Linux only (a boot in seconds; the QEMU kernel runs the same Rust).
+  [ "$(flavour_arch "$f")" != um ] || check "$f: lockdep precision of generic and generic-inline as in tests/guest/precision.expected" \
+    "$REPO/scripts/precision.sh" --kernel "${kdir[$f]}" --ko "${ko[$f]}" --scenarios generic,generic-inline \
+    --out "$logs/$f-precision-generic.csv" --raw "$logs/$f-precision-generic" --check "$REPO/tests/guest/precision.expected"
   # Load/unload cycles with kmemleak on: $CYCLES per strategy (100 for the full reliability run).
   echo "CYCLES=${CYCLES:-10}" > "$logs/cycles.conf"
   guest "$f" cycles --cmdline kmemleak=on --mem 1024 --add "$logs/cycles.conf" || true

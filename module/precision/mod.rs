@@ -23,11 +23,12 @@ use crate::strategies::POOL;
 use crate::strategy::{Env, Held};
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
+use core::panic::Location;
 use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 use kernel::ffi::c_int;
 use kernel::prelude::*;
 use kernel::str::CStr;
-use two_locations::{LentClass, SharedSite};
+use two_locations::{LentClass, SharedSite, PEER_ORDERS};
 
 /// What a scenario's code allows, written down beside it before it runs: what a checker that
 /// sees every real or class-level inversion, and reports no correct code, would say.
@@ -55,6 +56,10 @@ pub(crate) enum Peer {
     Refused,
     /// Takes B then A: the second half of an inversion this module began.
     BThenA,
+    /// Takes B then A at the sites of the `kernel` crate's `generic_pair`, instantiated there.
+    GenericBThenA,
+    /// Takes B then A at the sites of the `kernel` crate's `#[inline]` `inline_pair`.
+    InlineBThenA,
     /// Takes A then B at its first load, B then A at every later one: the whole inversion
     /// split over a reload of the peer, while this module (and its table) stays.
     HalvesByLoad,
@@ -245,20 +250,21 @@ pub(crate) fn new_lock(
     KBox::pin_init(HeldMutex::new(held), GFP_KERNEL)
 }
 
-/// A site's `CallSite`, made once per `SharedSite` (the peer module's sites have none).
+/// A site's `CallSite`, made once per `Location` of a `SharedSite` (the peer module's sites,
+/// and the sites of the `kernel` crate's test functions, have none).
 struct Slot {
-    site: AtomicPtr<SharedSite>,
+    loc: AtomicPtr<Location<'static>>,
     call_site: UnsafeCell<MaybeUninit<CallSite>>,
 }
 
 // SAFETY: `call_site` is written once, by the caller that claimed the slot under `SLOTS_BUSY`,
-// before `site` is set; afterwards it is only read.
+// before `loc` is set; afterwards it is only read.
 unsafe impl Sync for Slot {}
 
-/// Two sites in each copy of two_locations.rs: this module's and the peer's.
+/// Two sites in each module taking part in a scenario: this module's and the peer's.
 #[allow(clippy::declare_interior_mutable_const)]
 const EMPTY_SLOT: Slot = Slot {
-    site: AtomicPtr::new(core::ptr::null_mut()),
+    loc: AtomicPtr::new(core::ptr::null_mut()),
     call_site: UnsafeCell::new(MaybeUninit::uninit()),
 };
 // A constant repeated (an inline `const {}` block needs rustc 1.79): fresh slots each.
@@ -266,16 +272,17 @@ static SLOTS: [Slot; 4] = [EMPTY_SLOT; 4];
 /// Serialises the slot search; a second caller at the same time gets EBUSY.
 static SLOTS_BUSY: AtomicBool = AtomicBool::new(false);
 
-fn slot_for(site: &'static SharedSite) -> Result<&'static CallSite> {
+fn slot_for(site: &SharedSite) -> Result<&'static CallSite> {
     // Acquire/Release: a slot's `call_site` written before the flag is released is visible to
     // the next holder, which may return it.
     if SLOTS_BUSY.swap(true, Ordering::Acquire) {
         return Err(EBUSY);
     }
-    let want = site as *const SharedSite as *mut SharedSite;
+    // A site is its `Location`: one per compiled copy of the site, as `#[track_caller]` sees it.
+    let want = core::ptr::from_ref(site.loc).cast_mut();
     let mut found = Err(ENOSPC);
     for slot in SLOTS.iter() {
-        let p = slot.site.load(Ordering::Relaxed);
+        let p = slot.loc.load(Ordering::Relaxed);
         if p.is_null() {
             // SAFETY: an unclaimed slot, and we hold SLOTS_BUSY.
             unsafe {
@@ -286,7 +293,7 @@ fn slot_for(site: &'static SharedSite) -> Result<&'static CallSite> {
                     loc_name: site.loc_name,
                 })
             };
-            slot.site.store(want, Ordering::Relaxed);
+            slot.loc.store(want, Ordering::Relaxed);
         } else if p != want {
             continue;
         }
@@ -307,7 +314,7 @@ fn slot_for(site: &'static SharedSite) -> Result<&'static CallSite> {
 /// `out` is valid for writes.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn lcb_precision_class(
-    site: &'static SharedSite,
+    site: &SharedSite,
     out: *mut LentClass,
 ) -> c_int {
     let Some(strategy) = active() else {
@@ -343,8 +350,8 @@ pub(crate) unsafe extern "C" fn lcb_precision_release(class: *mut LentClass) {
     drop(unsafe { KBox::from_raw((*class).token.cast::<Held<'static, Kernel>>()) });
 }
 
-/// Which half the peer module takes at this load: 0 for A then B, 1 for B then A, or a
-/// negative errno when the running scenario has no use for the peer.
+/// Which half the peer module takes at this load, an index into two_locations.rs's
+/// `PEER_ORDERS`, or a negative errno when the running scenario has no use for the peer.
 #[no_mangle]
 pub(crate) extern "C" fn lcb_precision_peer_order() -> c_int {
     let loads = PEER_LOADS.fetch_add(1, Ordering::Relaxed);
@@ -353,9 +360,12 @@ pub(crate) extern "C" fn lcb_precision_peer_order() -> c_int {
         pr_err!("precision: the running scenario (if any) has no use for the peer module\n");
         return EINVAL.to_errno();
     }
-    if peer == Peer::HalvesByLoad as usize && loads == 0 {
-        0
-    } else {
-        1
-    }
+    let order: c_int = match peer {
+        p if p == Peer::HalvesByLoad as usize && loads == 0 => 0,
+        p if p == Peer::GenericBThenA as usize => 2,
+        p if p == Peer::InlineBThenA as usize => 3,
+        _ => 1,
+    };
+    debug_assert!((order as usize) < PEER_ORDERS.len());
+    order
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! lockclass_precision_peer: the second copy of two_locations.rs, for the precision scenarios
-//! `two-locations` and `reload` (`reload-peer`). Loaded after `lockclass_bench scenario=...
-//! strategy=S`, it takes its classes from that module's strategy (exported
-//! `lcb_precision_class`) and takes one half of an inversion at load, the one the scenario
-//! asks for. It does nothing else.
+//! `two-locations`, `generic`, `generic-inline` and `reload` (`reload-peer`). Loaded after
+//! `lockclass_bench scenario=... strategy=S`, it takes its classes from that module's strategy
+//! (exported `lcb_precision_class`) and takes one half of an inversion at load, the one the
+//! scenario asks for. It does nothing else.
 
 use kernel::prelude::*;
 
@@ -26,7 +26,7 @@ module! {
 struct PrecisionPeer;
 
 extern "C" {
-    /// Which half to take at this load (0: A then B, 1: B then A) or a negative errno, from
+    /// Which half to take at this load (an index into `PEER_ORDERS`) or a negative errno, from
     /// the scenario running in `lockclass_bench` (precision/mod.rs).
     fn lcb_precision_peer_order() -> kernel::ffi::c_int;
 }
@@ -36,12 +36,15 @@ impl kernel::Module for PrecisionPeer {
         // SAFETY: no preconditions.
         let order = unsafe { lcb_precision_peer_order() };
         kernel::error::to_result(order)?;
-        if order == 0 {
-            pr_info!("precision peer: A then B\n");
-            two_locations::first_half()?;
+        let Some(&(what, a_first, sites)) = two_locations::PEER_ORDERS.get(order as usize) else {
+            pr_err!("precision peer: unknown order {}\n", order);
+            return Err(EINVAL);
+        };
+        pr_info!("precision peer: {}\n", what);
+        if a_first {
+            two_locations::first_half(sites)?;
         } else {
-            pr_info!("precision peer: B then A\n");
-            two_locations::second_half()?;
+            two_locations::second_half(sites)?;
         }
         pr_info!("precision peer done\n");
         Ok(PrecisionPeer)

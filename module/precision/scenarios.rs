@@ -6,7 +6,8 @@
 //! file (one `Location`, one `static_lock_class!()` key, one "file:line" name), as a lock
 //! constructor call at that line would have.
 
-use super::{new_lock, two_locations, Expected, Peer, Scenario};
+use super::two_locations::{self, Sites};
+use super::{new_lock, Expected, Peer, Scenario};
 use crate::glue;
 use crate::kernel_env::{class_ref, set_alloc_fail_every, Kernel, LEAK_KEYS};
 use crate::lock::{nest, LockSlot, MutexKind};
@@ -23,12 +24,17 @@ static SITE_B: CallSite = site!();
 /// Where both the parent and the child of `same-site-nesting` are created.
 static SITE_NODE: CallSite = site!();
 
-/// Every scenario, in the order of the matrix.
-pub(crate) static SCENARIOS: [Scenario; 9] = [
+/// Every scenario, in the order of the matrix (`generic` and `generic-inline` need the
+/// `kernel` crate's test sites).
+pub(crate) static SCENARIOS: &[Scenario] = &[
     ABBA_TWO_SITES,
     ABBA_ACROSS_OBJECTS,
     SAME_SITE_NESTING,
     TWO_LOCATIONS,
+    #[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+    GENERIC,
+    #[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+    GENERIC_INLINE,
     RELOAD_PEER,
     RELOAD_BEFORE,
     RELOAD_AFTER,
@@ -103,7 +109,46 @@ const TWO_LOCATIONS: Scenario = Scenario {
 };
 
 fn two_locations_first_half(_: &'static StrategyOps) -> Result<Option<usize>> {
-    two_locations::first_half()?;
+    two_locations::first_half(Sites::Copied)?;
+    Ok(None)
+}
+
+/// 4b. `generic`: one source site as a generic function of the `kernel` crate has it, which
+/// each module instantiates (`kernel::sync::lock_class_test_sites::generic_pair`, from
+/// kernel/patches/test/): this module takes A then B at its instantiation's sites, the peer
+/// module B then A at its own. The review's worry about `#[track_caller]`: each instantiating
+/// module compiles its own `Location` for the site, while a `static` in the function (a lock
+/// macro's key) is one object in the kernel image. Expected truth: `reported-circular`, as for
+/// `two-locations` (A and B are one site each in the source).
+#[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+const GENERIC: Scenario = Scenario {
+    name: "generic",
+    expected: Expected::Circular,
+    peer: Peer::GenericBThenA,
+    exceeds_class_limit: false,
+    run: generic_first_half,
+};
+
+#[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+fn generic_first_half(_: &'static StrategyOps) -> Result<Option<usize>> {
+    two_locations::first_half(Sites::Generic)?;
+    Ok(None)
+}
+
+/// 4c. `generic-inline`: as `generic`, with the sites in an `#[inline]` (not generic) function
+/// of the `kernel` crate (`inline_pair`), which each calling module compiles.
+#[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+const GENERIC_INLINE: Scenario = Scenario {
+    name: "generic-inline",
+    expected: Expected::Circular,
+    peer: Peer::InlineBThenA,
+    exceeds_class_limit: false,
+    run: inline_first_half,
+};
+
+#[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+fn inline_first_half(_: &'static StrategyOps) -> Result<Option<usize>> {
+    two_locations::first_half(Sites::Inline)?;
     Ok(None)
 }
 

@@ -28,6 +28,7 @@ use kernel::sync::LockClassKey;
 /// constructor call. `repr(C)`: it crosses from one module to the other (both compile this
 /// file, with the same compiler and flags).
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub(crate) struct SharedSite {
     pub(crate) loc: &'static Location<'static>,
     /// This copy's `static_lock_class!()` key for the site (the `macro` strategy's key).
@@ -73,8 +74,8 @@ pub(crate) struct LentClass {
 #[allow(improper_ctypes)]
 extern "C" {
     /// Lends the class of `site` under the running scenario's strategy into `out`: 0, or a
-    /// negative errno (and `out` untouched).
-    fn lcb_precision_class(site: &'static SharedSite, out: *mut LentClass) -> c_int;
+    /// negative errno (and `out` untouched). The site is known by its `Location`.
+    fn lcb_precision_class(site: &SharedSite, out: *mut LentClass) -> c_int;
     /// Gives back a class `lcb_precision_class` lent. `class` is not used afterwards, nor is
     /// any lock initialised with it.
     fn lcb_precision_release(class: *mut LentClass);
@@ -100,7 +101,7 @@ impl Drop for Lent {
 }
 
 /// A lock created at `site`, with the benchmark module's class for it.
-fn new_lock(site: &'static SharedSite) -> Result<Pin<KBox<HeldMutex<Lent>>>> {
+fn new_lock(site: &SharedSite) -> Result<Pin<KBox<HeldMutex<Lent>>>> {
     let mut out = MaybeUninit::<LentClass>::uninit();
     // SAFETY: `out` is valid for writes.
     kernel::error::to_result(unsafe { lcb_precision_class(site, out.as_mut_ptr()) })?;
@@ -109,17 +110,70 @@ fn new_lock(site: &'static SharedSite) -> Result<Pin<KBox<HeldMutex<Lent>>>> {
     KBox::pin_init(HeldMutex::new(lent), GFP_KERNEL)
 }
 
-/// A then B: the benchmark module's half in `two-locations`, the peer's first load in `reload`.
-pub(crate) fn first_half() -> Result {
-    let (a, b) = (new_lock(&SITE_A)?, new_lock(&SITE_B)?);
+/// Where sites A and B of a half are.
+#[derive(Clone, Copy)]
+pub(crate) enum Sites {
+    /// [`SITE_A`] and [`SITE_B`] in this file: one `Location` and one static key per copy.
+    Copied,
+    /// The two sites of the `kernel` crate's `generic_pair::<T>()`, instantiated by this copy:
+    /// one `Location` per instantiating module, one static key in the kernel image.
+    Generic,
+    /// The two sites of the `kernel` crate's `#[inline]` `inline_pair()`, compiled into this
+    /// copy where it calls it.
+    Inline,
+}
+
+/// This copy's type argument for `generic_pair`: its own type, so that this module compiles
+/// its own instantiation (as a module instantiating a kernel-crate generic with its types does).
+#[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+struct ThisCopy;
+
+fn sites(which: Sites) -> Result<[SharedSite; 2]> {
+    #[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+    {
+        use kernel::sync::lock_class_test_sites::{generic_pair, inline_pair, TestSite};
+        let shared = |s: TestSite| SharedSite {
+            loc: s.loc,
+            key: s.key,
+            name: s.name,
+            loc_name: s.loc_name,
+        };
+        match which {
+            Sites::Copied => {}
+            Sites::Generic => return Ok(generic_pair::<ThisCopy>().map(shared)),
+            Sites::Inline => return Ok(inline_pair().map(shared)),
+        }
+    }
+    match which {
+        Sites::Copied => Ok([SITE_A, SITE_B]),
+        // Without CONFIG_RUST_LOCK_CLASS_TEST_SITES the kernel crate has no such sites (the
+        // benchmark module then offers no scenario that asks for them).
+        _ => Err(ENODEV),
+    }
+}
+
+/// A then B: the benchmark module's half in `two-locations` and the `generic` scenarios, the
+/// peer's first load in `reload`.
+pub(crate) fn first_half(which: Sites) -> Result {
+    let [site_a, site_b] = sites(which)?;
+    let (a, b) = (new_lock(&site_a)?, new_lock(&site_b)?);
     nest(a.mutex(), b.mutex());
     Ok(())
 }
 
 /// B then A, on this copy's own objects.
 #[allow(dead_code)] // the benchmark module's copy runs only the first half
-pub(crate) fn second_half() -> Result {
-    let (a, b) = (new_lock(&SITE_A)?, new_lock(&SITE_B)?);
+pub(crate) fn second_half(which: Sites) -> Result {
+    let [site_a, site_b] = sites(which)?;
+    let (a, b) = (new_lock(&site_a)?, new_lock(&site_b)?);
     nest(b.mutex(), a.mutex());
     Ok(())
 }
+
+/// The peer's orders (`lcb_precision_peer_order`): which half, at which sites.
+pub(crate) const PEER_ORDERS: [(&str, bool, Sites); 4] = [
+    ("A then B", true, Sites::Copied),
+    ("B then A", false, Sites::Copied),
+    ("B then A, generic_pair sites", false, Sites::Generic),
+    ("B then A, inline_pair sites", false, Sites::Inline),
+];

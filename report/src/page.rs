@@ -138,6 +138,9 @@ pub fn context(ds: &Dataset, inp: &Inputs, plots: &[(String, String)], no_plots:
             !api.is_empty() && api == wrong(&inp.precision, "location")
         },
         api_only => faults(&inp.precision, "tracked").0,
+        macro_faults => (wrong(&inp.precision, "macro").into_iter())
+            .map(|(s, k)| format!("{k} `{s}`"))
+            .collect::<Vec<_>>(),
         api_fixes => {
             let api = wrong(&inp.precision, "tracked");
             (wrong(&inp.precision, "pool").into_iter())

@@ -30,8 +30,8 @@ case $sc in
     unload
     load scenario=reload-after strategy="$st" $extra
     unload ;;
-  two-locations)
-    load scenario=two-locations strategy="$st" $extra
+  two-locations|generic|generic-inline)
+    load scenario="$sc" strategy="$st" $extra
     say "insmod /lockclass_precision_peer.ko"
     insmod /lockclass_precision_peer.ko || fail "insmod of the peer module failed"
     rmmod lockclass_precision_peer || fail "rmmod of the peer module failed"

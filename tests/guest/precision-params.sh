@@ -5,7 +5,7 @@
 
 dmesg -c >/dev/null
 expect_einval scenario=no-such-scenario strategy=mutex
-dmesg | grep -q "error param=scenario value=no-such-scenario valid=abba-two-sites,abba-across-objects,same-site-nesting,two-locations,reload-peer,reload-before,reload-after,class-limit,fallback-name" \
+dmesg | grep -q "error param=scenario value=no-such-scenario valid=abba-two-sites,abba-across-objects,same-site-nesting,two-locations,generic,generic-inline,reload-peer,reload-before,reload-after,class-limit,fallback-name" \
   || fail "unknown scenario: no log line listing the valid ones"
 expect_einval scenario=abba-two-sites strategy=all
 expect_einval scenario=abba-two-sites strategy=mutex,rcu
