@@ -98,6 +98,15 @@ today=$(date -u +%F)
 report() { (cd "$REPO" && cargo run -q --release -p lockclass-report -- "$@"); }
 
 tmp=$(mktemp -d)
+# The host's memory-system latency before and after each real-CPU boot (scripts/probe/): the
+# quietness check that sees other tenants' cache and memory traffic, which takes no CPU time
+# of this machine's and which refscale's cache-resident spinlock pair barely feels.
+MEMPROBE_KIB="8192 98304"   # past L2, within a shared L3 of 16 MiB or more; past any L3
+memprobe=$tmp/memprobe
+cc -O2 -o "$memprobe" "$REPO/scripts/probe/memprobe.c" || die "cannot build scripts/probe/memprobe.c"
+# The quietest readings ever taken on this kind of host (CPU model, flags, caches), kept
+# between runs: a run that is busy from its first boot to its last is still caught.
+quiet_ref=$CACHE/quiet/$( { grep -m1 '^model name' /proc/cpuinfo; grep -m1 '^flags' /proc/cpuinfo; lscpu 2>/dev/null | grep -i 'cache'; } | sha256sum | cut -c1-12).memprobe
 # Staging: everything is written to a copy of the output directory, which replaces it only at
 # the very end. A failure or an interrupt leaves the previous results exactly as they were.
 final=$results
@@ -198,14 +207,15 @@ if [ $guest = 1 ]; then
   # One row per guest boot; the exact insmod parameters are in the raw log (`insmod ...` lines).
   # What the host was (beyond its masked model name) and how quiet it was during each boot.
   [ ! -f "$results/runs.csv" ] || mv "$results/runs.csv" "$tmp/runs.old.csv"
-  echo "source,flavour,boot,kernel,preempt,rustc,guest,cpus,memory_mb,pinned,date,host_cpu,$("$REPO/scripts/host-info.sh" --header),other_cpu_pct,steal_pct,refscale_lock_ns,wall_s,log" > "$results/runs.csv"
+  echo "source,flavour,boot,kernel,preempt,rustc,guest,cpus,memory_mb,pinned,date,host_cpu,$("$REPO/scripts/host-info.sh" --header),other_cpu_pct,steal_pct,refscale_lock_ns,mem_l3_ns,mem_dram_ns,wall_s,log" > "$results/runs.csv"
   hostinfo=$("$REPO/scripts/host-info.sh")
   runs_row() { # SRC FLAVOUR BOOT GUEST CPUS PINNED LOG (after run_source, which sets $wall)
-    local preempt load
+    local preempt load mem=,
     preempt=$(grep -o '^CONFIG_PREEMPT\(_VOLUNTARY\|_NONE\)\?=y' "${kdir[$2]}/.config" | head -n1 | sed 's/^CONFIG_//; s/=y//')
     load=$(sed 's/other_cpu_pct=//; s/ steal_pct=/,/' "$tmp/load")
+    [ ! -f "$tmp/mem.$7" ] || mem=$(cat "$tmp/mem.$7")
     sed -i "\|,raw/$7.log\$|d" "$results/runs.csv"   # a repeated boot replaces its row
-    echo "$1,${2/uml/lockdep},$3,$kver,$preempt,$krustc,$4,$5,512,$6,$today,$cpu,$hostinfo,$load,$(refscale_lock "$7"),$wall,raw/$7.log" >> "$results/runs.csv"
+    echo "$1,${2/uml/lockdep},$3,$kver,$preempt,$krustc,$4,$5,512,$6,$today,$cpu,$hostinfo,$load,$(refscale_lock "$7"),$mem,$wall,raw/$7.log" >> "$results/runs.csv"
   }
   # refscale_lock LOG: median of refscale's raw spinlock lock+unlock in that boot (ns), the
   # second check that the host was quiet: the same pair should read the same in every boot.
@@ -217,28 +227,54 @@ if [ $guest = 1 ]; then
   keep_rows "$tmp/runs.old.csv" "$results/runs.csv" "$drop_re" log
   # Not pinned to a host CPU: pinning made no measurable difference to the spread here
   # (docs/guests.md), which comes from the host's speed varying over seconds.
+  # mem_probe NAME: the probe's two latencies (ns) into $tmp/mem.NAME, the larger of the
+  # readings before and after the boot (whichever side of it other work was on).
+  mem_probe() {
+    "$memprobe" $MEMPROBE_KIB | awk '{ print $2 }' | paste -sd, >>"$tmp/mem.$1.all"
+    awk -F, '{ for (i = 1; i <= 2; i++) if ($i > m[i]) m[i] = $i } END { printf "%s,%s", m[1], m[2] }' "$tmp/mem.$1.all" >"$tmp/mem.$1"
+  }
   uml_boot() { # BOOT
+    rm -f "$tmp/mem.guest-uml-lockdep-boot$1"*
+    mem_probe "guest-uml-lockdep-boot$1"
     run_source guest-uml uml "$1" "guest-uml-lockdep-boot$1" "$tmp/uml.sh"
+    mem_probe "guest-uml-lockdep-boot$1"
     runs_row guest-uml uml "$1" "User-Mode Linux" 1 "" "guest-uml-lockdep-boot$1"
   }
   for ((b = 1; b <= boots * uml; b++)); do
     step "guest-uml boot $b/$boots ($(elapsed))"
     uml_boot "$b"
   done
-  # The quietest boot's refscale spinlock pair is this host's quiet value: a boot more than
-  # 10 % above it shared the CPU with something the load check did not see. Repeat it (twice
-  # at most), then stop rather than write figures from a busy host.
+  # Quiet values: the quietest boot's refscale spinlock pair, and the lowest memory latencies
+  # of this run and of earlier runs on this kind of host ($quiet_ref). A boot with its pair
+  # more than 10 % above, or a latency more than 15 % (L3) or 25 % (memory) above, shared the
+  # host with something the CPU-time check did not see. Repeat it (twice at most), then stop
+  # rather than write figures from a busy host.
   for ((pass = 1; pass <= 3 && uml; pass++)); do
-    slow=$(awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-      $c["source"] == "guest-uml" && $c["refscale_lock_ns"] != "" { v[$c["boot"]] = $c["refscale_lock_ns"]; if (min == "" || $c["refscale_lock_ns"] < min) min = $c["refscale_lock_ns"] }
-      END { for (b in v) if (v[b] > 1.10 * min) printf "%s ", b }' "$results/runs.csv")
+    slow=$(awk -F, -v ref="$(cat "$quiet_ref" 2>/dev/null)" 'FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; split(ref, r, ","); l3 = r[1]; dram = r[2]; next }
+      function low(cur, v) { return cur == "" || v < cur ? v : cur }
+      $c["source"] == "guest-uml" { b = $c["boot"]; rs[b] = $c["refscale_lock_ns"]; m3[b] = $c["mem_l3_ns"]; md[b] = $c["mem_dram_ns"]
+        if (rs[b] != "") min = low(min, rs[b]); if (m3[b] != "") l3 = low(l3, m3[b]); if (md[b] != "") dram = low(dram, md[b]) }
+      END { for (b in rs) {
+              why = ""
+              if (rs[b] != "" && rs[b] > 1.10 * min) why = why sprintf(" refscale pair %s ns (quiet %s)", rs[b], min)
+              if (m3[b] != "" && m3[b] > 1.15 * l3) why = why sprintf(" L3 latency %s ns (quiet %s)", m3[b], l3)
+              if (md[b] != "" && md[b] > 1.25 * dram) why = why sprintf(" memory latency %s ns (quiet %s)", md[b], dram)
+              if (why != "") printf "%s:%s\n", b, why } }' "$results/runs.csv")
     [ -n "$slow" ] || break
-    [ $pass -lt 3 ] || die "User-Mode Linux boots $slow stayed more than 10 % above the quietest boot's refscale spinlock pair (refscale_lock_ns in runs.csv): the host is not quiet; stop the other work and run again"
-    for b in $slow; do
-      step "guest-uml boot $b: refscale's spinlock pair read more than 10 % above the quietest boot's: repeating it ($(elapsed))"
+    [ $pass -lt 3 ] || die "User-Mode Linux boots stayed above this host's quiet values (runs.csv; quiet memory latencies kept in $quiet_ref):$(printf '\n  boot %s' "$slow")
+the host is not quiet; stop the other work and run again"
+    while IFS=: read -r b why; do
+      step "guest-uml boot $b read above the host's quiet values:$why: repeating it ($(elapsed))"
       uml_boot "$b"
-    done
+    done <<<"$slow"
   done
+  # This run's quietest memory latencies join the host's record (the lower of each).
+  if [ $uml = 1 ]; then
+    mkdir -p "$(dirname "$quiet_ref")"
+    awk -F, -v ref="$(cat "$quiet_ref" 2>/dev/null)" 'FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; split(ref, r, ","); l3 = r[1]; dram = r[2]; next }
+      $c["source"] == "guest-uml" && $c["mem_l3_ns"] != "" { if (l3 == "" || $c["mem_l3_ns"] < l3) l3 = $c["mem_l3_ns"]; if (dram == "" || $c["mem_dram_ns"] < dram) dram = $c["mem_dram_ns"] }
+      END { if (l3 != "") printf "%s,%s\n", l3, dram }' "$results/runs.csv" >"$quiet_ref.new" && mv "$quiet_ref.new" "$quiet_ref"
+  fi
   qemu_runs=(); [ $qemu_guests = 1 ] && qemu_runs+=("icount lockdep" "tcg lockdep")
   [ $plain = 1 ] && qemu_runs+=("icount plain")
   [ $kvm = 1 ] && qemu_runs+=("kvm lockdep")

@@ -125,7 +125,7 @@ pub fn hosts(ds: &Dataset, runs: &[RunRow]) -> Vec<Value> {
             v.iter().copied().reduce(f64::min)?,
             v.iter().copied().reduce(f64::max)?,
         );
-        Some(format!("{}-{} %", num(lo), num(hi)))
+        Some(format!("{}-{}", num(lo), num(hi)))
     };
     (ds.series.iter())
         .map(|(s, i)| {
@@ -144,9 +144,13 @@ pub fn hosts(ds: &Dataset, runs: &[RunRow]) -> Vec<Value> {
                 .collect();
             let other = range(rs.iter().filter_map(|r| r.other_cpu_pct).collect());
             let steal = range(rs.iter().filter_map(|r| r.steal_pct).collect());
+            let l3 = range(rs.iter().filter_map(|r| r.mem_l3_ns).collect());
+            let dram = range(rs.iter().filter_map(|r| r.mem_dram_ns).collect());
             let quiet = [
-                other.map(|o| format!("others' CPU {o}")),
-                steal.map(|s| format!("steal {s}")),
+                other.map(|o| format!("others' CPU {o} %")),
+                steal.map(|s| format!("steal {s} %")),
+                l3.map(|l| format!("host L3 latency {l} ns")),
+                dram.map(|d| format!("memory latency {d} ns")),
             ];
             let quiet: Vec<String> = quiet.into_iter().flatten().collect();
             context! {

@@ -301,6 +301,9 @@ pub struct RunRow {
     /// CPU time of other processes during the boot, % of one CPU.
     pub other_cpu_pct: Option<f64>,
     pub steal_pct: Option<f64>,
+    /// The host's memory latencies around the boot (bench.sh's probe): within L3, past it.
+    pub mem_l3_ns: Option<f64>,
+    pub mem_dram_ns: Option<f64>,
 }
 impl Row for RunRow {
     const NAME: &'static str = "runs";

@@ -62,6 +62,23 @@ else
   echo "# (shellcheck not installed: skipped)"
 fi
 
+echo "# the memory probe, bench.sh's check for other tenants' cache and memory traffic"
+MP=$tmp/memprobe
+t "scripts/probe/memprobe.c builds" 0 '' cc -O2 -Wall -Werror -o "$MP" "$REPO/scripts/probe/memprobe.c"
+t "memprobe prints a latency per size" 0 '^8192 [0-9]+\.[0-9]+$' "$MP" 8192
+quiet_l3=$(awk '{ print $2 }' "$tmp/out")
+"$MP" --stream 262144 8 & hog=$!
+sleep 1
+t "memprobe beside a process streaming through 256 MiB" 0 '^8192 [0-9]+\.[0-9]+$' "$MP" 8192
+kill "$hog" 2>/dev/null || true; wait "$hog" 2>/dev/null || true
+busy_l3=$(awk '{ print $2 }' "$tmp/out")
+if awk -v q="$quiet_l3" -v b="$busy_l3" 'BEGIN { exit !(b > 1.3 * q) }'; then
+  pass "  ... reads the L3 latency well above its quiet value (${busy_l3} ns against ${quiet_l3} ns)"
+else
+  fail "  ... reads the L3 latency well above its quiet value" "${busy_l3} ns against ${quiet_l3} ns quiet: bench.sh's check would not see other tenants' memory traffic on this host"
+fi
+t "memprobe refuses a size under 4 KiB" 2 'at least 4' "$MP" 1
+
 echo "# check-log.sh on fixture logs"
 CL=$S/check-log.sh
 SLEEP_BUG='BUG: sleeping function called from invalid context'
