@@ -246,7 +246,8 @@ if [ $guest = 1 ]; then
   done
   # Quiet values: the quietest boot's refscale spinlock pair, and the lowest memory latencies
   # of this run and of earlier runs on this kind of host ($quiet_ref). A boot with its pair
-  # more than 10 % above, or a latency more than 15 % (L3) or 25 % (memory) above, shared the
+  # more than 10 % above, or a latency more than 15 % (L3) or 25 % (memory: its quiet readings
+  # drift by up to 18 % within minutes here, docs/guests.md) above, shared the
   # host with something the CPU-time check did not see. Repeat it (twice at most), then stop
   # rather than write figures from a busy host.
   for ((pass = 1; pass <= 3 && uml; pass++)); do

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memprobe KIB...: the host's memory-system latency, as a quietness check for real-CPU runs.
- * memprobe --stream KIB SECONDS: writes over a KIB KiB buffer for SECONDS (the memory traffic
- * that the check must see, for its test).
+ * memprobe --stream KIB SECONDS: writes over a KIB KiB buffer for SECONDS, line after line (the
+ * memory traffic that the check must see, for its test).
  *
  * For each size, a dependent pointer chase over a random cycle of cache lines in a KIB KiB
  * buffer; prints "KIB ns_per_load" per size (the best of 7 passes). A buffer past the private
  * caches but within the shared last-level cache reads the latency other tenants' traffic
- * raises first (what slowed lockdep's table walks in an earlier run while the CPU-time checks
- * saw nothing); one past the last-level cache reads memory's.
+ * raises first, if they share it (what slowed lockdep's table walks in an earlier run while the
+ * CPU-time checks saw nothing); one past the last-level cache reads memory's, which any
+ * tenant's memory traffic raises.
  */
 #include <stdint.h>
 #include <stdio.h>
