@@ -19,10 +19,14 @@ kver=$(dpkg-query -W -f='${Version}' linux-source-$KERNEL_SERIES)
 # kernel/patches/*.patch (the series), then kernel/patches/test/*.patch (test scaffolding, not
 # for merging), in order, are applied to the source before every build: they are part of the
 # source's and every kernel's cache key, so a changed series rebuilds once.
+# A `-noseries` flavour is the tree a user without the series has: 0001 (the um boot fix) alone.
 shopt -s nullglob
-patches=("$REPO"/kernel/patches/*.patch "$REPO"/kernel/patches/test/*.patch)
+series=("$REPO"/kernel/patches/*.patch "$REPO"/kernel/patches/test/*.patch)
+bare=("$REPO"/kernel/patches/0001-*.patch)
 shopt -u nullglob
-pkey=$(cat /dev/null ${patches[@]+"${patches[@]}"} | sha256sum | cut -c1-8)
+case $flavour in *-noseries) patches=(${bare[@]+"${bare[@]}"}) ;; *) patches=(${series[@]+"${series[@]}"}) ;; esac
+pkey_of() { cat /dev/null "$@" | sha256sum | cut -c1-8; }
+pkey=$(pkey_of ${patches[@]+"${patches[@]}"})
 key=$( { echo "$kver"; cat "${frags[@]}" ${patches[@]+"${patches[@]}"}; "$KRUSTC" --version; "$BINDGEN" --version; } | sha256sum | cut -c1-12)
 out=$CACHE/kernel/$flavour-k$key
 mkdir -p "$CACHE/kernel"
@@ -45,9 +49,10 @@ if [ ! -f "$src/.lockclass-unpacked" ]; then
     patch -d "$src" -p1 --batch --forward --quiet <"$p" || die "kernel patch $(basename "$p") does not apply to linux-source $kver"
   done
   touch "$src/.lockclass-unpacked"
-  # Sources with another patch series are stale.
-  find "$CACHE/src" -mindepth 1 -maxdepth 1 -name "linux-$kver-p*" ! -name "$(basename "$src")" \
-    -exec rm -rf {} +
+  # Sources with another patch series are stale (the two kept: with the series, and without).
+  find "$CACHE/src" -mindepth 1 -maxdepth 1 -name "linux-$kver-p*" \
+    ! -name "linux-$kver-p$(pkey_of ${series[@]+"${series[@]}"})" \
+    ! -name "linux-$kver-p$(pkey_of ${bare[@]+"${bare[@]}"})" -exec rm -rf {} +
 fi
 flock -u 9
 

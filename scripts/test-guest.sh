@@ -7,7 +7,9 @@
 # modinfo, then boots the same guest scripts on each: the smoke run (every strategy x mode,
 # unload and reload, bad parameters), the atomic-context demonstration, allocation failures
 # and load/unload cycles under kmemleak (CYCLES per strategy, default 10; the full
-# reliability run is CYCLES=100). Logs go to $TEST_LOGS (default $CACHE/test-logs).
+# reliability run is CYCLES=100). Then, unless GUEST_NOSERIES=0, the module on a User-Mode
+# Linux kernel without the lock-class series (flavour uml-noseries). Logs go to $TEST_LOGS
+# (default $CACHE/test-logs).
 . "$(dirname "$0")/common.sh"
 
 logs=${TEST_LOGS:-$CACHE/test-logs}
@@ -108,6 +110,16 @@ for f in $flavours; do
   echo "CYCLES=${CYCLES:-10}" > "$logs/cycles.conf"
   guest "$f" cycles --cmdline kmemleak=on --mem 1024 --add "$logs/cycles.conf" || true
 done
+
+# The module on a kernel without the lock-class series (kernel/patches/0001 only, as a user's own
+# 6.12): it builds, runs and says which strategies it offers; the names agree there too.
+if [ "${GUEST_NOSERIES:-1}" = 1 ]; then
+  f=uml-noseries
+  kdir[$f]=$("$REPO/scripts/build-kernel.sh" "$f" | tail -n1)
+  ko[$f]=$("$REPO/scripts/build-module.sh" "$f" | tail -n1)
+  guest "$f" noseries || true
+  guest "$f" names || true
+fi
 
 echo "1..$n"
 echo "# Totals: pass:$passed fail:$failed xfail:0 xpass:0 skip:$skipped error:0"
