@@ -29,7 +29,7 @@ fi
 # Known causes, by the line the kernel leaves in its log.
 host=$("$REPO/scripts/host-info.sh" --pretty 2>/dev/null || echo "host unknown")
 if line=$(grep -a -m1 'ptrace set fp regs failed' "$log"); then
-  cause="User-Mode Linux cannot give a process back its FP registers: the host refuses an FP (XSAVE) area smaller than its own ('$line'; host: $host). kernel/patches/0001-um-size-the-FP-register-area-from-the-host.patch sizes the area from the host at start-up: rebuild the kernel with it (scripts/build-kernel.sh applies kernel/patches/), or run without this source (scripts/bench.sh --no-uml)"
+  cause="User-Mode Linux cannot give a process back its FP registers: the host refuses an FP (XSAVE) area smaller than its own ('$line'; host: $host). kernel/patches/0001-um-size-the-FP-register-area-from-the-host-at-start-.patch sizes the area from the host at start-up: rebuild the kernel with it (scripts/build-kernel.sh applies kernel/patches/), or run without this source (scripts/bench.sh --no-uml)"
 elif line=$(grep -a -m1 -i 'ptrace.*\(operation not permitted\|failed\)\|check_ptrace' "$log"); then
   cause="User-Mode Linux needs ptrace on the host, which refused it ('$line'): a container or a Yama/seccomp policy may forbid it"
 elif line=$(grep -a -m1 -i 'create_mem_file\|No space left on device\|Failed to create.*tmp' "$log"); then

@@ -242,7 +242,7 @@ if [ "$boot" = 1 ]; then
   fi
 
   # The early boot check (scripts/boot-check.sh) and the FP area sizing of
-  # kernel/patches/0001-um-size-the-FP-register-area-from-the-host.patch. The host's own XSAVE
+  # kernel/patches/0001-um-size-the-FP-register-area-from-the-host-at-start-.patch. The host's own XSAVE
   # size is one path; forcing a larger area (as on a host with AMX, about 11 KB) drives the
   # other, and forcing a smaller one reproduces what an unpatched kernel does on such a host.
   BC=$S/boot-check.sh
