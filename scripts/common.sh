@@ -9,7 +9,8 @@ KERNEL_TARBALL=/usr/src/linux-source-$KERNEL_SERIES.tar.xz
 KRUSTC=/usr/bin/rustc            # Debian's rustc-web: has its library source (rust-web-src)
 BINDGEN_VERSION='^0.71'
 BINDGEN=$CACHE/tools/bin/bindgen
-KMAKE_ARGS=(LLVM=1 "RUSTC=$KRUSTC" "BINDGEN=$BINDGEN")
+KRUSTDOC=/usr/bin/rustdoc        # the same package's rustdoc (the kernel crate's doctests)
+KMAKE_ARGS=(LLVM=1 "RUSTC=$KRUSTC" "RUSTDOC=$KRUSTDOC" "BINDGEN=$BINDGEN")
 
 # Kernel flavours: `lockdep` and `plain` are x86_64 guests for QEMU (base.config + the flavour's
 # fragment); `uml` is User-Mode Linux (ARCH=um, its own complete fragment), whose kernel code runs

@@ -8,7 +8,8 @@
 # unload and reload, bad parameters), the atomic-context demonstration, allocation failures
 # and load/unload cycles under kmemleak (CYCLES per strategy, default 10; the full
 # reliability run is CYCLES=100). Then, unless GUEST_NOSERIES=0, the module on a User-Mode
-# Linux kernel without the lock-class series (flavour uml-noseries). Logs go to $TEST_LOGS
+# Linux kernel without the lock-class series (flavour uml-noseries), and unless
+# GUEST_DOCTESTS=0, the kernel crate's doctests as KUnit tests (flavour uml-doctests). Logs go to $TEST_LOGS
 # (default $CACHE/test-logs).
 . "$(dirname "$0")/common.sh"
 
@@ -119,6 +120,26 @@ if [ "${GUEST_NOSERIES:-1}" = 1 ]; then
   ko[$f]=$("$REPO/scripts/build-module.sh" "$f" | tail -n1)
   guest "$f" noseries || true
   guest "$f" names || true
+fi
+
+# The `kernel` crate's rustdoc examples as KUnit tests (flavour uml-doctests), the series'
+# among them: every one must pass, and the lock-class ones must have run.
+if [ "${GUEST_DOCTESTS:-1}" = 1 ]; then
+  f=uml-doctests
+  kdir[$f]=$("$REPO/scripts/build-kernel.sh" "$f" | tail -n1)
+  printf '. /guest-lib.sh\nsay "kernel crate doctests ran at boot"\n' >"$logs/doctests.sh"
+  step "guest test ($f): the kernel crate's doctests"
+  if "$REPO/scripts/run-guest.sh" --kernel "${kdir[$f]}" --script "$logs/doctests.sh" \
+       --log "$logs/$f.log" --timeout 300; then
+    ok "$f: boots with the kernel crate's doctests, log clean"
+  else
+    not_ok "$f: boots with the kernel crate's doctests, log clean (log: $logs/$f.log)"
+  fi
+  summary=$(grep -a -o '# rust_doctests_kernel: pass:[0-9]* fail:[0-9]* skip:[0-9]* total:[0-9]*' "$logs/$f.log" | head -n1)
+  echo "# $f: ${summary:-no summary line}"
+  check "$f: every kernel crate doctest passes ($summary)" grep -qa '# rust_doctests_kernel: pass:[1-9][0-9]* fail:0 ' "$logs/$f.log"
+  lc=$(grep -ac '^\[[ 0-9.]*\]     ok [0-9]* rust_doctest_kernel_sync_lock_class_rs_' "$logs/$f.log" || true)
+  check "$f: the lock-class series' doctests ran and passed ($lc of LockClass's examples)" [ "${lc:-0}" -ge 4 ]
 fi
 
 echo "1..$n"
