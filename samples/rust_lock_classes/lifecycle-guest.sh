@@ -7,6 +7,11 @@
 #     (named after b's sites, none of a's).
 #  3. Exhaustion: a 70-site module (c) gets 64 pool classes and 6 overflow classes (its
 #     Location as the key, still in its memory), all gone after its unload.
+#  4. One module unloaded while another stays: with a and b loaded, rmmod a leaves b's 64
+#     classes and none of a's.
+#  5. A reload after a rebuild that moved the locks: d, then d rebuilt (every site a line down,
+#     its pairs taken the other way round): the rebuilt module gets 64 classes of its own, none
+#     left of the first build, and no lockdep report (the first build's dependencies went with it).
 . /guest-lib.sh
 CYCLES=100
 [ -r /cycles.conf ] && . /cycles.conf
@@ -14,6 +19,8 @@ CYCLES=100
 # Nth class of one name); its dependencies follow on lines of their own (" -> [...] name").
 ours() { grep -cE "${LOCKDEP_CLASS_LINE}.*$1\.rs:[0-9]+:[0-9]+(#[0-9]+)?\$" /proc/lockdep || true; }
 overflow() { grep -cE "${LOCKDEP_CLASS_LINE}.* rust_lock_class_overflow(#[0-9]+)?\$" /proc/lockdep || true; }
+# first_line MODULE: the lowest source line among the module's classes ("file:line").
+first_line() { grep -E "$LOCKDEP_CLASS_LINE" /proc/lockdep | grep -oE "$1\.rs:[0-9]+" | sort -t: -k2,2n | head -n1; }
 totals() { echo "$(lockdep_value lock-classes) $(lockdep_value 'direct dependencies') $(lockdep_value 'dependency chains')"; }
 cycle() { # MODULE EXPECTED_CLASSES
   insmod "/$1.ko" || fail "insmod $1"
@@ -68,4 +75,23 @@ rmmod rust_lock_sites_c || fail "rmmod rust_lock_sites_c"
 o=$(overflow)
 [ "$o" = 0 ] || fail "$o overflow classes left after rmmod rust_lock_sites_c"
 say "ok: 70 sites: 64 from the pool, 6 overflow classes, none left after unload"
+insmod /rust_lock_sites_a.ko || fail "insmod rust_lock_sites_a"
+insmod /rust_lock_sites_b.ko || fail "insmod rust_lock_sites_b"
+rmmod rust_lock_sites_a || fail "rmmod rust_lock_sites_a"
+n=$(ours rust_lock_sites_b); a=$(ours rust_lock_sites_a)
+[ "$n" = 64 ] && [ "$a" = 0 ] || fail "rmmod a while b stays: b has $n classes (expected 64), a $a left"
+rmmod rust_lock_sites_b || fail "rmmod rust_lock_sites_b"
+[ "$(ours rust_lock_sites_b)" = 0 ] || fail "rust_lock_sites_b: classes left after rmmod"
+say "ok: one module unloaded while another stays: the other keeps its 64 classes"
+insmod /rust_lock_sites_d.ko || fail "insmod rust_lock_sites_d"
+first=$(first_line rust_lock_sites_d)
+rmmod rust_lock_sites_d || fail "rmmod rust_lock_sites_d"
+insmod /rust_lock_sites_d_rebuilt.ko || fail "insmod rust_lock_sites_d (rebuilt)"
+n=$(ours rust_lock_sites_d)
+moved=$(first_line rust_lock_sites_d)
+[ "$n" = 64 ] || fail "rust_lock_sites_d rebuilt: $n classes, expected 64"
+[ -n "$first" ] && [ "$first" != "$moved" ] || fail "rust_lock_sites_d rebuilt: first class $moved, the first build's was $first: the sites did not move"
+rmmod rust_lock_sites_d || fail "rmmod rust_lock_sites_d (rebuilt)"
+check_debug_locks
+say "ok: a rebuild that moved the locks (first site $first, then $moved) and took them the other way round: 64 classes of its own, no report"
 check_debug_locks
