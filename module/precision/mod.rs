@@ -28,7 +28,7 @@ use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 use kernel::ffi::c_int;
 use kernel::prelude::*;
 use kernel::str::CStr;
-use two_locations::{LentClass, SharedSite, PEER_ORDERS};
+use two_locations::{LentClass, PeerOrder, SharedSite};
 
 /// What a scenario's code allows, written down beside it before it runs: what a checker that
 /// sees every real or class-level inversion, and reports no correct code, would say.
@@ -350,8 +350,8 @@ pub(crate) unsafe extern "C" fn lcb_precision_release(class: *mut LentClass) {
     drop(unsafe { KBox::from_raw((*class).token.cast::<Held<'static, Kernel>>()) });
 }
 
-/// Which half the peer module takes at this load, an index into two_locations.rs's
-/// `PEER_ORDERS`, or a negative errno when the running scenario has no use for the peer.
+/// Which half the peer module takes at this load, a two_locations.rs `PeerOrder`, or a
+/// negative errno when the running scenario has no use for the peer.
 #[no_mangle]
 pub(crate) extern "C" fn lcb_precision_peer_order() -> c_int {
     let loads = PEER_LOADS.fetch_add(1, Ordering::Relaxed);
@@ -360,12 +360,11 @@ pub(crate) extern "C" fn lcb_precision_peer_order() -> c_int {
         pr_err!("precision: the running scenario (if any) has no use for the peer module\n");
         return EINVAL.to_errno();
     }
-    let order: c_int = match peer {
-        p if p == Peer::HalvesByLoad as usize && loads == 0 => 0,
-        p if p == Peer::GenericBThenA as usize => 2,
-        p if p == Peer::InlineBThenA as usize => 3,
-        _ => 1,
+    let order = match peer {
+        p if p == Peer::HalvesByLoad as usize && loads == 0 => PeerOrder::AThenB,
+        p if p == Peer::GenericBThenA as usize => PeerOrder::GenericBThenA,
+        p if p == Peer::InlineBThenA as usize => PeerOrder::InlineBThenA,
+        _ => PeerOrder::BThenA,
     };
-    debug_assert!((order as usize) < PEER_ORDERS.len());
-    order
+    order as c_int
 }

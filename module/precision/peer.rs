@@ -26,7 +26,7 @@ module! {
 struct PrecisionPeer;
 
 extern "C" {
-    /// Which half to take at this load (an index into `PEER_ORDERS`) or a negative errno, from
+    /// Which half to take at this load (a `PeerOrder`) or a negative errno, from
     /// the scenario running in `lockclass_bench` (precision/mod.rs).
     fn lcb_precision_peer_order() -> kernel::ffi::c_int;
 }
@@ -36,10 +36,11 @@ impl kernel::Module for PrecisionPeer {
         // SAFETY: no preconditions.
         let order = unsafe { lcb_precision_peer_order() };
         kernel::error::to_result(order)?;
-        let Some(&(what, a_first, sites)) = two_locations::PEER_ORDERS.get(order as usize) else {
+        let Some(order) = two_locations::PeerOrder::ALL.get(order as usize) else {
             pr_err!("precision peer: unknown order {}\n", order);
             return Err(EINVAL);
         };
+        let (what, a_first, sites) = order.plan();
         pr_info!("precision peer: {}\n", what);
         if a_first {
             two_locations::first_half(sites)?;

@@ -128,27 +128,30 @@ pub(crate) enum Sites {
 #[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
 struct ThisCopy;
 
+/// The `SharedSite` of a site of the `kernel` crate's test functions.
+#[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+fn shared(s: kernel::sync::lock_class_test_sites::TestSite) -> SharedSite {
+    SharedSite {
+        loc: s.loc,
+        key: s.key,
+        name: s.name,
+        loc_name: s.loc_name,
+    }
+}
+
 fn sites(which: Sites) -> Result<[SharedSite; 2]> {
     #[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
-    {
-        use kernel::sync::lock_class_test_sites::{generic_pair, inline_pair, TestSite};
-        let shared = |s: TestSite| SharedSite {
-            loc: s.loc,
-            key: s.key,
-            name: s.name,
-            loc_name: s.loc_name,
-        };
-        match which {
-            Sites::Copied => {}
-            Sites::Generic => return Ok(generic_pair::<ThisCopy>().map(shared)),
-            Sites::Inline => return Ok(inline_pair().map(shared)),
-        }
-    }
+    use kernel::sync::lock_class_test_sites::{generic_pair, inline_pair};
     match which {
         Sites::Copied => Ok([SITE_A, SITE_B]),
+        #[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+        Sites::Generic => Ok(generic_pair::<ThisCopy>().map(shared)),
+        #[cfg(CONFIG_RUST_LOCK_CLASS_TEST_SITES)]
+        Sites::Inline => Ok(inline_pair().map(shared)),
         // Without CONFIG_RUST_LOCK_CLASS_TEST_SITES the kernel crate has no such sites (the
         // benchmark module then offers no scenario that asks for them).
-        _ => Err(ENODEV),
+        #[cfg(not(CONFIG_RUST_LOCK_CLASS_TEST_SITES))]
+        Sites::Generic | Sites::Inline => Err(ENODEV),
     }
 }
 
@@ -170,10 +173,33 @@ pub(crate) fn second_half(which: Sites) -> Result {
     Ok(())
 }
 
-/// The peer's orders (`lcb_precision_peer_order`): which half, at which sites.
-pub(crate) const PEER_ORDERS: [(&str, bool, Sites); 4] = [
-    ("A then B", true, Sites::Copied),
-    ("B then A", false, Sites::Copied),
-    ("B then A, generic_pair sites", false, Sites::Generic),
-    ("B then A, inline_pair sites", false, Sites::Inline),
-];
+/// What the peer module does at a load (`lcb_precision_peer_order` returns it as a `c_int`).
+#[derive(Clone, Copy)]
+#[repr(i32)]
+pub(crate) enum PeerOrder {
+    AThenB,
+    BThenA,
+    GenericBThenA,
+    InlineBThenA,
+}
+
+#[allow(dead_code)] // the peer module's copy reads the orders, this module's only names them
+impl PeerOrder {
+    /// Every order, indexed by its value.
+    pub(crate) const ALL: [PeerOrder; 4] = [
+        PeerOrder::AThenB,
+        PeerOrder::BThenA,
+        PeerOrder::GenericBThenA,
+        PeerOrder::InlineBThenA,
+    ];
+
+    /// For the log, whether A comes first, and at which sites.
+    pub(crate) fn plan(self) -> (&'static str, bool, Sites) {
+        match self {
+            PeerOrder::AThenB => ("A then B", true, Sites::Copied),
+            PeerOrder::BThenA => ("B then A", false, Sites::Copied),
+            PeerOrder::GenericBThenA => ("B then A, generic_pair sites", false, Sites::Generic),
+            PeerOrder::InlineBThenA => ("B then A, inline_pair sites", false, Sites::Inline),
+        }
+    }
+}
