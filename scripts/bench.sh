@@ -253,11 +253,14 @@ if [ $guest = 1 ]; then
   # host with something the CPU-time check did not see. Repeat it (twice at most), then stop
   # rather than write figures from a busy host.
   for ((pass = 1; pass <= 3 && uml; pass++)); do
-    slow=$(awk -F, -v ref="$(cat "$quiet_ref" 2>/dev/null)" 'FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; split(ref, r, ","); l3 = r[1]; dram = r[2]; next }
+    # It also writes the quiet memory latencies (the lower of the record's and this run's) to
+    # $tmp/quiet, which the host's record takes once no boot is repeated.
+    slow=$(awk -F, -v ref="$(cat "$quiet_ref" 2>/dev/null)" -v quiet="$tmp/quiet" 'FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; split(ref, r, ","); l3 = r[1]; dram = r[2]; next }
       function low(cur, v) { return cur == "" || v < cur ? v : cur }
       $c["source"] == "guest-uml" { b = $c["boot"]; rs[b] = $c["refscale_lock_ns"]; m3[b] = $c["mem_l3_ns"]; md[b] = $c["mem_dram_ns"]
         if (rs[b] != "") min = low(min, rs[b]); if (m3[b] != "") l3 = low(l3, m3[b]); if (md[b] != "") dram = low(dram, md[b]) }
-      END { for (b in rs) {
+      END { if (l3 != "") printf "%s,%s\n", l3, dram > quiet
+            for (b in rs) {
               why = ""
               if (rs[b] != "" && rs[b] > 1.10 * min) why = why sprintf(" refscale pair %s ns (quiet %s)", rs[b], min)
               if (m3[b] != "" && m3[b] > 1.15 * l3) why = why sprintf(" L3 latency %s ns (quiet %s)", m3[b], l3)
@@ -272,11 +275,9 @@ the host is not quiet; stop the other work and run again"
     done <<<"$slow"
   done
   # This run's quietest memory latencies join the host's record (the lower of each).
-  if [ $uml = 1 ]; then
+  if [ -s "$tmp/quiet" ]; then
     mkdir -p "$(dirname "$quiet_ref")"
-    awk -F, -v ref="$(cat "$quiet_ref" 2>/dev/null)" 'FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; split(ref, r, ","); l3 = r[1]; dram = r[2]; next }
-      $c["source"] == "guest-uml" && $c["mem_l3_ns"] != "" { if (l3 == "" || $c["mem_l3_ns"] < l3) l3 = $c["mem_l3_ns"]; if (dram == "" || $c["mem_dram_ns"] < dram) dram = $c["mem_dram_ns"] }
-      END { if (l3 != "") printf "%s,%s\n", l3, dram }' "$results/runs.csv" >"$quiet_ref.new" && mv "$quiet_ref.new" "$quiet_ref"
+    mv "$tmp/quiet" "$quiet_ref"
   fi
   qemu_runs=(); [ $qemu_guests = 1 ] && qemu_runs+=("icount lockdep" "tcg lockdep")
   [ $plain = 1 ] && qemu_runs+=("icount plain")
