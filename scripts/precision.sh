@@ -153,7 +153,7 @@ classify() {
 # truth (printed only when it does; the log holds the report or its absence).
 why() {
   case $1:$2:$3 in
-    abba-across-objects:dynamic:silent|two-locations:dynamic:silent)
+    abba-across-objects:dynamic:silent|two-locations:dynamic:silent|generic*:dynamic:silent)
       echo "why: a key per lock object, so each object is its own class and the classes form no cycle" ;;
     same-site-nesting:*:reported-recursive)
       echo "why: parent and child share their site's class; nesting them without mutex_lock_nested() looks like taking one lock twice" ;;
@@ -165,8 +165,6 @@ why() {
       echo "why: LockClass::at() keys a site in the pool of the module that holds its Location, and each module has its own Location for the site, so each module has its own class" ;;
     generic*:location:silent)
       echo "why: each instantiating module compiles its own Location for the kernel crate's site, so two keys and two unrelated pairs of classes" ;;
-    generic*:dynamic:silent)
-      echo "why: a key per lock object, so each object is its own class and the classes form no cycle" ;;
     reload:*:reported-circular)
       echo "why: the table that gave the unloaded module its classes outlives it: the keys stay registered, so the first load's A-then-B dependency is still in lockdep's graph when the second load takes B then A (a stale dependency)" ;;
     class-limit:dynamic:lockdep-off)
