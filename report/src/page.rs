@@ -23,8 +23,14 @@ fn faults(prec: &[PrecisionRow], strategy: &str) -> (Vec<String>, Vec<String>) {
     let pool = wrong(prec, "pool");
     let (only, shared): (Vec<_>, Vec<_>) = (wrong(prec, strategy).into_iter())
         .partition(|(s, _)| strategy == "pool" || !pool.contains_key(s));
-    let words = |v: Vec<(String, &str)>| v.iter().map(|(s, k)| format!("{k} `{s}`")).collect();
-    (words(only), words(shared))
+    (worded(only), worded(shared))
+}
+
+/// Faults as the page words them: "missed `scenario`".
+fn worded<'a>(faults: impl IntoIterator<Item = (String, &'a str)>) -> Vec<String> {
+    (faults.into_iter())
+        .map(|(s, k)| format!("{k} `{s}`"))
+        .collect()
 }
 
 /// The page's context: every value the templates word.
@@ -138,15 +144,10 @@ pub fn context(ds: &Dataset, inp: &Inputs, plots: &[(String, String)], no_plots:
             !api.is_empty() && api == wrong(&inp.precision, "location")
         },
         api_only => faults(&inp.precision, "tracked").0,
-        macro_faults => (wrong(&inp.precision, "macro").into_iter())
-            .map(|(s, k)| format!("{k} `{s}`"))
-            .collect::<Vec<_>>(),
+        macro_faults => worded(wrong(&inp.precision, "macro")),
         api_fixes => {
             let api = wrong(&inp.precision, "tracked");
-            (wrong(&inp.precision, "pool").into_iter())
-                .filter(|(s, _)| !api.contains_key(s))
-                .map(|(s, k)| format!("{k} `{s}`"))
-                .collect::<Vec<_>>()
+            worded(wrong(&inp.precision, "pool").into_iter().filter(|(s, _)| !api.contains_key(s)))
         },
         bucket => tables::bucket_lock(&inp.stats),
         rejects => rejects,

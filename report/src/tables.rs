@@ -189,13 +189,13 @@ pub fn cells(ds: &Dataset) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Scenario x strategy outcomes: (scenarios, one row per strategy).
 /// Whether lockdep warned that one static key came with two name pointers (precision.sh's
 /// `name-warning`): the class is right, the log has a WARNING.
 fn name_warning(r: &PrecisionRow) -> bool {
     r.note.contains("name-warning:")
 }
 
+/// Scenario x strategy outcomes: (scenarios, one row per strategy).
 pub fn precision(prec: &[PrecisionRow]) -> (Vec<&String>, Vec<Vec<String>>) {
     let mut scen: Vec<&String> = Vec::new();
     let mut strat: Vec<&String> = Vec::new();
