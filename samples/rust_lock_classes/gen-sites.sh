@@ -43,11 +43,7 @@ done
 cat <<TAIL
         // Neighbours nested: a dependency per pair, at most two locks held (lockdep's depth).
         for pair in locks.windows(2) {
-            let (first, second) = if $([ "$moved" = 0 ] && echo true || echo false) {
-                (&pair[0], &pair[1])
-            } else {
-                (&pair[1], &pair[0])
-            };
+            let (first, second) = $([ "$moved" = 0 ] && echo '(&pair[0], &pair[1])' || echo '(&pair[1], &pair[0])');
             let mut a = first.lock();
             let mut b = second.lock();
             *a += *b;
