@@ -103,12 +103,12 @@ tmp=$(mktemp -d)
 # The host's memory-system latency before and after each real-CPU boot (scripts/probe/): the
 # quietness check that sees other tenants' cache and memory traffic, which takes no CPU time
 # of this machine's and which refscale's cache-resident spinlock pair barely feels.
-MEMPROBE_KIB="8192 98304"   # past L2, within a shared L3 of 16 MiB or more; past any L3
+MEMPROBE_KIB=$(memprobe_sizes)   # past L2 within the shared L3; past the L3 (common.sh)
 memprobe=$tmp/memprobe
 cc -O2 -o "$memprobe" "$REPO/scripts/probe/memprobe.c" || die "cannot build scripts/probe/memprobe.c"
 # The quietest readings ever taken on this kind of host (CPU model, flags, caches), kept
 # between runs: a run that is busy from its first boot to its last is still caught.
-quiet_ref=$CACHE/quiet/$( { grep -m1 '^model name' /proc/cpuinfo; grep -m1 '^flags' /proc/cpuinfo; lscpu 2>/dev/null | grep -i 'cache'; } | sha256sum | cut -c1-12).memprobe
+quiet_ref=$CACHE/quiet/$( { grep -m1 '^model name' /proc/cpuinfo; grep -m1 '^flags' /proc/cpuinfo; lscpu 2>/dev/null | grep -i 'cache'; echo "$MEMPROBE_KIB"; } | sha256sum | cut -c1-12).memprobe
 # Staging: everything is written to a copy of the output directory, which replaces it only at
 # the very end. A failure or an interrupt leaves the previous results exactly as they were.
 final=$results

@@ -54,3 +54,20 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# memprobe_sizes: the two buffer sizes (KiB) scripts/probe/memprobe.c chases, read off this
+# host's caches, since hosts differ (an L3 of 32 MiB on one kind, of 480 MiB on another):
+# eight L2s but at most a quarter of the L3 (past the private caches, within the shared one),
+# then twice the L3 (past it), at most 1 GiB (setting a bigger buffer up costs seconds per
+# probe) and at least 96 MiB. Falls back to 8192 and 98304 where the caches are not reported.
+memprobe_sizes() {
+  local l2 l3
+  l2=$(getconf LEVEL2_CACHE_SIZE 2>/dev/null || echo 0)
+  l3=$(getconf LEVEL3_CACHE_SIZE 2>/dev/null || echo 0)
+  awk -v l2="${l2:-0}" -v l3="${l3:-0}" 'BEGIN {
+    l2 = int(l2 / 1024); l3 = int(l3 / 1024)
+    if (l2 <= 0 || l3 <= 0) { print "8192 98304"; exit }
+    s = 8 * l2; if (s > l3 / 4) s = int(l3 / 4)
+    m = 2 * l3; if (m > 1048576) m = 1048576; if (m < 98304) m = 98304
+    print s, m }'
+}
