@@ -32,6 +32,11 @@ use std::ptr::NonNull;
 mod pool;
 use self::pool::{pool_full_overflow, pool_one_site_two_threads, pool_two_sites_one_slot};
 
+// The patch series' address cache (`tracked`'s, in the `kernel` crate).
+#[path = "loom/seq_cache.rs"]
+mod seq_cache;
+use self::seq_cache::{seq_forget_against_writer, seq_reader_against_writer, seq_two_writers};
+
 /// Buckets of the model tables: two, so that two sites can share one.
 const N: usize = 2;
 /// Slots of the model address cache.
@@ -329,8 +334,23 @@ fn pool_full_overflow_is_correct() {
     pool_full_overflow();
 }
 
+#[test]
+fn seq_reader_against_writer_is_correct() {
+    seq_reader_against_writer();
+}
+
+#[test]
+fn seq_two_writers_is_correct() {
+    seq_two_writers();
+}
+
+#[test]
+fn seq_forget_against_writer_is_correct() {
+    seq_forget_against_writer();
+}
+
 /// Every ordering the tables rely on.
-const SYNC_POINTS: [SyncPoint; 13] = [
+const SYNC_POINTS: [SyncPoint; 18] = [
     SyncPoint::BucketPublish,
     SyncPoint::BucketLoad,
     SyncPoint::BucketRaceLost,
@@ -342,6 +362,11 @@ const SYNC_POINTS: [SyncPoint; 13] = [
     SyncPoint::CacheLoadProbe,
     SyncPoint::PoolPublish,
     SyncPoint::PoolLoad,
+    SyncPoint::SeqReadStart,
+    SyncPoint::SeqReadFence,
+    SyncPoint::SeqWriteAcquire,
+    SyncPoint::SeqWriteFence,
+    SyncPoint::SeqWriteEnd,
     SyncPoint::LockAcquire,
     SyncPoint::LockRelease,
 ];
@@ -375,6 +400,14 @@ fn catching_model(point: SyncPoint) -> (&'static str, fn()) {
         // either weakening; each is named for one, so that both are run weakened.
         SyncPoint::PoolPublish => ("pool_one_site_two_threads", pool_one_site_two_threads),
         SyncPoint::PoolLoad => ("pool_two_sites_one_slot", pool_two_sites_one_slot),
+        // A reader pairs one write's address with the other's key: a torn class.
+        SyncPoint::SeqReadStart
+        | SyncPoint::SeqReadFence
+        | SyncPoint::SeqWriteFence
+        | SyncPoint::SeqWriteEnd => ("seq_reader_against_writer", seq_reader_against_writer),
+        // The second writer's fields are not ordered after the first's: the entry itself ends
+        // torn (one site's address, the other's name).
+        SyncPoint::SeqWriteAcquire => ("seq_two_writers", seq_two_writers),
         // The second lock holder misses the first one's record: two records for one site.
         SyncPoint::LockAcquire | SyncPoint::LockRelease => {
             ("locked_insert_race", locked_insert_race)

@@ -14,6 +14,7 @@ pub mod bucket;
 pub mod cached;
 pub mod pool;
 pub mod pooled;
+pub mod seq_cache;
 pub mod siphash;
 pub mod site;
 pub mod table;
@@ -52,6 +53,17 @@ pub mod atomic {
         PoolPublish,
         /// Key pool: the lock-free load of a slot's state (Acquire).
         PoolLoad,
+        /// Patch series' address cache: a reader's first load of an entry's count (Acquire).
+        SeqReadStart,
+        /// Patch series' address cache: a reader's fence before its second count (Acquire).
+        SeqReadFence,
+        /// Patch series' address cache: a writer's compare-exchange that makes the count odd
+        /// (Acquire on success).
+        SeqWriteAcquire,
+        /// Patch series' address cache: a writer's fence after making the count odd (Release).
+        SeqWriteFence,
+        /// Patch series' address cache: a writer's store of the even count (Release).
+        SeqWriteEnd,
         /// Host bucket spinlock: taking the lock (Acquire).
         LockAcquire,
         /// Host bucket spinlock: releasing the lock (Release).
