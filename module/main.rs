@@ -176,7 +176,7 @@ impl kernel::Module for LockclassBench {
         }
         let t_load = glue::now_ns();
         // Which strategies this build offers: `tracked` needs the kernel's `#[track_caller]`
-        // lock-class API (kernel/patches/0002-0005, with lockdep on).
+        // lock-class API (kernel/patches/0002-0006, with lockdep on).
         pr_info!(
             "offers strategies={} kernel_lock_class_api={}\n",
             List(strategies::NAMES.iter()),

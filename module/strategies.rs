@@ -13,7 +13,7 @@ use crate::strategy::{
 };
 
 /// The module's strategy list: the shared one, then `tracked` where the kernel crate has the
-/// `#[track_caller]` lock-class API (`CONFIG_RUST_LOCK_CLASS`, kernel/patches/0002-0005).
+/// `#[track_caller]` lock-class API (`CONFIG_RUST_LOCK_CLASS`, kernel/patches/0002-0006).
 #[cfg(CONFIG_RUST_LOCK_CLASS)]
 macro_rules! module_strategy_list {
     ($then:ident) => {

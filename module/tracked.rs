@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `tracked`: the patched kernel API itself (kernel/patches/0002-0005), measured from this
+//! `tracked`: the patched kernel API itself (kernel/patches/0002-0006), measured from this
 //! module beside the module-local strategies. `kernel::sync::LockClass::at()` is the lookup
 //! `Mutex::new_tracked()` makes: code in vmlinux, called across the module boundary, which
-//! finds this module's pool (`module!` emits it) with `__module_address()` and claims a slot
-//! per site by content. The pool holds 64 sites; further sites get their `Location` as the key
-//! (the API's overflow class), so plans past 64 sites measure that path too.
+//! answers from its address cache, or else finds this module's pool (`module!` emits it) with
+//! `__module_address()` and claims a slot per site by content. The pool holds 64 sites; further
+//! sites get their `Location` as the key (the API's overflow class), so plans past 64 sites
+//! measure that path too (cached as well; the cache has 1024 entries, so at 1024 sites
+//! colliding sites take the slow path in turn).
 //!
 //! Only on kernels whose `kernel` crate has the API (`CONFIG_RUST_LOCK_CLASS`, the series with
 //! lockdep on); elsewhere the strategy does not exist and `strategy=` does not offer it.

@@ -34,7 +34,7 @@ run "every benchmark once" cargo bench -p host-bench -- --test
 run "bench staging (a failed or interrupted run keeps results/)" "$REPO/scripts/tests/test-bench.sh"
 run "guest runner self-test" "$REPO/scripts/tests/test-runner.sh"
 run "guest tests" "$REPO/scripts/test-guest.sh"
-# The lock-class series (kernel/patches/0002-0005) on the uml kernel: its sample, and the
+# The lock-class series (kernel/patches/0002-0006) on the uml kernel: its sample, and the
 # per-module pool across 100 load/unload cycles, address reuse and exhaustion.
 run "lock-class series: sample and module lifecycle (uml)" "$REPO/samples/rust_lock_classes/check.sh" uml
 run "lock-class series: sample and module lifecycle (QEMU lockdep)" "$REPO/samples/rust_lock_classes/check.sh" lockdep

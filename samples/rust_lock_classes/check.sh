@@ -47,4 +47,4 @@ grep -E 'lockclass-guest|rust_lock_classes:' "$out/guest.log" | grep -v '^dmesg:
 echo "CYCLES=${CYCLES:-100}" >"$out/cycles.conf"
 "$REPO/scripts/run-guest.sh" --kernel "$kdir" "${adds[@]}" --add "$out/cycles.conf" \
   --script "$here/lifecycle-guest.sh" --log "$out/lifecycle.log" --timeout 1200 --cmdline kmemleak=on --mem 1024
-grep -E 'lockclass-guest: (ok|after|FAIL)' "$out/lifecycle.log"
+grep -E 'lockclass-guest: (ok|after|FAIL|rust_lock_sites)' "$out/lifecycle.log"

@@ -3,8 +3,9 @@
 #     while loaded, none after each unload, /proc/lockdep readable after every unload and, after
 #     the last, no line of it (class or dependency) naming the module; lockdep's classes, direct
 #     dependencies and chains not growing with the cycles over their second half.
-#  2. Address reuse: another 64-site module (b) loaded where (a) was gets its own classes
-#     (named after b's sites, none of a's).
+#  2. Address reuse: another 64-site module (b) loaded where (a) was (checked) gets its own
+#     classes (named after b's sites, none of a's). With the kernel's address cache (patch
+#     0006), a's reloads at one address (counted) and b check that the loader purged it.
 #  3. Exhaustion: a 70-site module (c) gets 64 pool classes and 6 overflow classes (its
 #     Location as the key, still in its memory), all gone after its unload.
 #  4. One module unloaded while another stays: with a and b loaded, rmmod a leaves b's 64
@@ -23,8 +24,12 @@ overflow() { grep -cE "${LOCKDEP_CLASS_LINE}.* rust_lock_class_overflow(#[0-9]+)
 # first_line MODULE: the lowest source line among the module's classes ("file:line").
 first_line() { grep -E "$LOCKDEP_CLASS_LINE" /proc/lockdep | grep -oE "$1\.rs:[0-9]+" | sort -t: -k2,2n | head -n1; }
 totals() { echo "$(lockdep_value lock-classes) $(lockdep_value 'direct dependencies') $(lockdep_value 'dependency chains')"; }
+# load_addr MODULE: where it was loaded (/proc/modules), while it is loaded; one module built
+# again from the same source lays its `Location`s out the same way from there.
+load_addr() { awk -v m="$1" '$1 == m { print $6 }' /proc/modules; }
 cycle() { # MODULE EXPECTED_CLASSES
   insmod "/$1.ko" || fail "insmod $1"
+  load_addr "$1" >>"/tmp/load_addr.$1"
   n=$(ours "$1")
   [ "$n" = "$2" ] || fail "$1: $n classes named after its sites while loaded, expected $2"
   rmmod "$1" || fail "rmmod $1"
@@ -64,7 +69,15 @@ max=$(( CYCLES * 2 / 5 ))
 [ $(( $1 - m1 )) -lt $max ] && [ $(( $2 - m2 )) -lt $max ] && [ $(( $3 - m3 )) -lt $max ] \
   || fail "lockdep grew with the cycles over their second half ($mid -> $now): a leak"
 say "ok: $CYCLES cycles of 64 sites: 64 classes while loaded, none after each unload and no line of /proc/lockdep naming the module; lockdep $base after the first, $mid half-way, $now after the last (not growing with the cycles)"
+# The kernel's address cache (patch 0006) keys by a `Location`'s address: a reload at the
+# same address finds a stale entry unless the loader purged it, and a stale entry names the
+# class after the new pool's unwritten slot, which `ours` then does not count.
+same=$(sort /tmp/load_addr.rust_lock_sites_a | uniq -c | sort -rn | head -n1)
+say "rust_lock_sites_a loaded at one address in $same (count, address) of $CYCLES loads"
 insmod /rust_lock_sites_b.ko || fail "insmod rust_lock_sites_b"
+at=$(load_addr rust_lock_sites_b); was=$(tail -n1 /tmp/load_addr.rust_lock_sites_a)
+[ "$at" = "$was" ] || fail "rust_lock_sites_b loaded at $at, not where a was ($was): address reuse not tested"
+say "rust_lock_sites_b loaded at $at, where a was"
 n=$(ours rust_lock_sites_b); a=$(ours rust_lock_sites_a)
 [ "$n" = 64 ] && [ "$a" = 0 ] || fail "rust_lock_sites_b where a was: $n classes of its own, $a of a's"
 rmmod rust_lock_sites_b || fail "rmmod rust_lock_sites_b"
