@@ -12,8 +12,25 @@ use loom::thread;
 /// One entry, so that every site shares it.
 type OneEntry = SeqCache<1>;
 
-fn class(key: usize, name: &'static str) -> SeqClass {
-    SeqClass { key, name }
+/// The classes of site 0 (a) and site 1 (b).
+const CA: SeqClass = SeqClass {
+    key: 0x1000,
+    name: "a.rs:1:1",
+};
+const CB: SeqClass = SeqClass {
+    key: 0x2000,
+    name: "b.rs:2:2",
+};
+
+/// The entry holding a's class, and a thread that caches b's in it.
+fn a_cached_b_writing() -> (Arc<OneEntry>, thread::JoinHandle<()>) {
+    let c = Arc::new(OneEntry::new());
+    c.put(site(0), CA);
+    let w = {
+        let c = c.clone();
+        thread::spawn(move || c.put(site(1), CB))
+    };
+    (c, w)
 }
 
 /// A reader of site 0 and of site 1 while a writer replaces site 0's class with site 1's: each
@@ -21,20 +38,14 @@ fn class(key: usize, name: &'static str) -> SeqClass {
 pub(super) fn seq_reader_against_writer() {
     model(|| {
         let (a, b) = (site(0), site(1));
-        let (ca, cb) = (class(0x1000, "a.rs:1:1"), class(0x2000, "b.rs:2:2"));
-        let c = Arc::new(OneEntry::new());
-        c.put(a, ca);
-        let w = {
-            let c = c.clone();
-            thread::spawn(move || c.put(b, cb))
-        };
+        let (c, w) = a_cached_b_writing();
         let ra = c.get(a);
         let rb = c.get(b);
         w.join().unwrap();
-        assert!(ra.is_none() || ra == Some(ca), "site a read {ra:?}");
-        assert!(rb.is_none() || rb == Some(cb), "site b read {rb:?}");
+        assert!(ra.is_none() || ra == Some(CA), "site a read {ra:?}");
+        assert!(rb.is_none() || rb == Some(CB), "site b read {rb:?}");
         // Nobody else wrote: the writer's class is in.
-        assert_eq!(c.get(b), Some(cb));
+        assert_eq!(c.get(b), Some(CB));
     });
 }
 
@@ -43,17 +54,16 @@ pub(super) fn seq_reader_against_writer() {
 pub(super) fn seq_two_writers() {
     model(|| {
         let (a, b) = (site(0), site(1));
-        let (ca, cb) = (class(0x1000, "a.rs:1:1"), class(0x2000, "b.rs:2:2"));
         let c = Arc::new(OneEntry::new());
         let wa = {
             let c = c.clone();
-            thread::spawn(move || c.put(a, ca))
+            thread::spawn(move || c.put(a, CA))
         };
-        c.put(b, cb);
+        c.put(b, CB);
         let (ra, rb) = (c.get(a), c.get(b));
         wa.join().unwrap();
-        assert!(ra.is_none() || ra == Some(ca), "site a read {ra:?}");
-        assert!(rb.is_none() || rb == Some(cb), "site b read {rb:?}");
+        assert!(ra.is_none() || ra == Some(CA), "site a read {ra:?}");
+        assert!(rb.is_none() || rb == Some(CB), "site b read {rb:?}");
         let (ra, rb) = (c.get(a), c.get(b));
         assert!(ra.is_some() || rb.is_some(), "both writers lost");
     });
@@ -65,13 +75,7 @@ pub(super) fn seq_two_writers() {
 pub(super) fn seq_forget_against_writer() {
     model(|| {
         let (a, b) = (site(0), site(1));
-        let (ca, cb) = (class(0x1000, "a.rs:1:1"), class(0x2000, "b.rs:2:2"));
-        let c = Arc::new(OneEntry::new());
-        c.put(a, ca);
-        let w = {
-            let c = c.clone();
-            thread::spawn(move || c.put(b, cb))
-        };
+        let (c, w) = a_cached_b_writing();
         c.forget(core::ptr::from_ref(a) as usize, 1);
         w.join().unwrap();
         assert_eq!(
@@ -80,6 +84,6 @@ pub(super) fn seq_forget_against_writer() {
             "site a still cached after its module was forgotten"
         );
         let rb = c.get(b);
-        assert!(rb.is_none() || rb == Some(cb), "site b read {rb:?}");
+        assert!(rb.is_none() || rb == Some(CB), "site b read {rb:?}");
     });
 }
