@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use minijinja::{context, Value};
 
-use crate::aggregate::{median_of, CellKey, Dataset, Series};
+use crate::aggregate::{median_of, CellKey, Dataset, LoadId, Series, Summary};
 use crate::decided::{bytes_per_class, median_interval};
 use crate::tidy::{CalibrationRow, KeycostRow, MemoryRow, PrecisionRow, RunRow};
 use crate::tidy::{ScalingRow, StatsRow};
@@ -270,10 +270,11 @@ pub fn memory(rows: &[MemoryRow]) -> Vec<Vec<String>> {
 
 /// How steady the headline source's cells are across loads: a cell's spread is its widest
 /// load median over its narrowest, less one. Counts the cells of two loads or more under 10 %,
-/// and names the widest few.
+/// names the widest few, and the loads that read slow for most cells alike (`slow_loads`).
 pub fn steadiness(ds: &Dataset, main: Option<&Series>) -> Option<Value> {
-    let mut spreads: Vec<(f64, String)> = (ds.cells.iter())
-        .filter(|(k, c)| Some(&k.series) == main && c.per_load.len() >= 2)
+    let cells =
+        || (ds.cells.iter()).filter(|(k, c)| Some(&k.series) == main && c.per_load.len() >= 2);
+    let mut spreads: Vec<(f64, String)> = cells()
         .map(|(k, c)| {
             let v = c.per_load.iter().map(|p| p.1);
             let (lo, hi) = v.fold((f64::INFINITY, 0.0f64), |(l, h), x| (l.min(x), h.max(x)));
@@ -294,10 +295,84 @@ pub fn steadiness(ds: &Dataset, main: Option<&Series>) -> Option<Value> {
     let widest: Vec<String> = (spreads.iter().take(3))
         .map(|(s, n)| format!("{n} {} %", num(s * 100.0)))
         .collect();
+    let slow: Vec<String> = slow_loads(cells().map(|(_, c)| c))
+        .into_iter()
+        .map(|((boot, load), level)| {
+            let at = |x: Option<u32>| x.map_or("-".into(), |v| v.to_string());
+            format!(
+                "boot {} load {} +{} %",
+                at(boot),
+                at(load),
+                num((level - 1.0) * 100.0)
+            )
+        })
+        .collect();
     Some(context! {
         steady => steady,
         cells => spreads.len(),
         pct => num(steady as f64 * 100.0 / spreads.len() as f64),
         widest => widest,
+        slow_loads => slow,
     })
+}
+
+/// Loads that read slow for most cells alike: a load's level is the median, over the cells it
+/// ran, of its median against the cell's median over loads; listed when 5 % or more above.
+/// What slows a whole load (the host, for a second or so) spreads every cell it ran, while
+/// the paired ratios, taken within the load, cancel it.
+pub fn slow_loads<'a>(cells: impl Iterator<Item = &'a Summary>) -> Vec<(LoadId, f64)> {
+    let mut levels: BTreeMap<LoadId, Vec<f64>> = BTreeMap::new();
+    for c in cells {
+        for (load, m) in &c.per_load {
+            levels.entry(*load).or_default().push(m / c.median);
+        }
+    }
+    let mut slow: Vec<(LoadId, f64)> = (levels.into_iter())
+        .filter_map(|(load, v)| Some((load, median_of(v)?)))
+        .filter(|(_, level)| *level >= 1.05)
+        .collect();
+    slow.sort_by(|a, b| b.1.total_cmp(&a.1));
+    slow
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tidy::DataRow;
+
+    /// Three strategies' lookups, one load per boot, six boots; boot 4 reads `slow` times the
+    /// others for every strategy.
+    fn rows(slow: f64) -> Vec<DataRow> {
+        let mut out = Vec::new();
+        for boot in 1..=6 {
+            for (st, ns) in [("mutex", 100.0), ("spinlock", 60.0), ("rcu", 20.0)] {
+                let mut r = DataRow::basic("guest-uml", st, "lookup", 1, 64);
+                r.flavour = "lockdep".into();
+                (r.boot, r.load, r.run) = (Some(boot), Some(1), Some(1));
+                r.ns_per_op = ns
+                    * if boot == 4 {
+                        slow
+                    } else {
+                        1.0 + boot as f64 * 0.001
+                    };
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_load_slow_for_every_cell_is_named() {
+        let ds = Dataset::new(&rows(1.08));
+        let slow = slow_loads(ds.cells.values());
+        assert_eq!(slow.len(), 1, "{slow:?}");
+        assert_eq!(slow[0].0, (Some(4), Some(1)));
+        assert!((slow[0].1 - 1.08 / 1.003).abs() < 0.01, "{slow:?}");
+    }
+
+    #[test]
+    fn no_load_named_when_none_is_slow() {
+        let ds = Dataset::new(&rows(1.02));
+        assert!(slow_loads(ds.cells.values()).is_empty());
+    }
 }
