@@ -72,8 +72,8 @@ say "ok: $CYCLES cycles of 64 sites: 64 classes while loaded, none after each un
 # The kernel's address cache (patch 0006) keys by a `Location`'s address: a reload at the
 # same address finds a stale entry unless the loader purged it, and a stale entry names the
 # class after the new pool's unwritten slot, which `ours` then does not count.
-same=$(sort /tmp/load_addr.rust_lock_sites_a | uniq -c | sort -rn | head -n1)
-say "rust_lock_sites_a loaded at one address in $same (count, address) of $CYCLES loads"
+same=$(sort /tmp/load_addr.rust_lock_sites_a | uniq -c | sort -rn | awk 'NR == 1 { print $1 " at " $2 }')
+say "rust_lock_sites_a loaded $same, of $CYCLES loads"
 insmod /rust_lock_sites_b.ko || fail "insmod rust_lock_sites_b"
 at=$(load_addr rust_lock_sites_b); was=$(tail -n1 /tmp/load_addr.rust_lock_sites_a)
 [ "$at" = "$was" ] || fail "rust_lock_sites_b loaded at $at, not where a was ($was): address reuse not tested"

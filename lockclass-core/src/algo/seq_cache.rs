@@ -56,7 +56,7 @@ impl Entry {
     }
 
     /// Makes the count odd if it is even and nobody else does first; the count it found.
-    fn try_write(&self) -> Option<usize> {
+    fn begin_write(&self) -> Option<usize> {
         let s = self.seq.load(Ordering::Relaxed);
         if s & 1 != 0 {
             return None;
@@ -143,7 +143,7 @@ impl<const N: usize> SeqCache<N> {
     /// Caches `class` as `loc`'s, unless another writer is in the entry.
     pub fn put(&self, loc: &'static Location<'static>, class: SeqClass) {
         let e = self.entry(loc);
-        let Some(s) = e.try_write() else { return };
+        let Some(s) = e.begin_write() else { return };
         e.site
             .store(ptr::from_ref(loc).cast_mut(), Ordering::Relaxed);
         e.key.store(class.key, Ordering::Relaxed);
@@ -166,7 +166,7 @@ impl<const N: usize> SeqCache<N> {
                     // A writer is in the entry, caching a site of code that still runs.
                     break;
                 }
-                if let Some(s) = e.try_write() {
+                if let Some(s) = e.begin_write() {
                     e.site.store(ptr::null_mut(), Ordering::Relaxed);
                     e.key.store(0, Ordering::Relaxed);
                     e.name.store(ptr::null_mut(), Ordering::Relaxed);
