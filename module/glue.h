@@ -45,6 +45,7 @@ bool lcb_lockdep_enabled(void);
 void lcb_register_key(struct lock_class_key *key);
 void lcb_unregister_key(struct lock_class_key *key);
 long lcb_gp_waits(void);
+void lcb_reference_pairs(unsigned long n);
 unsigned long lcb_max_lock_classes(void);
 int lcb_run_threads(unsigned int n, void (*fn)(void *ctx, unsigned int idx), void *ctx);
 

@@ -169,6 +169,12 @@ pub(crate) fn gp_waits() -> u64 {
     unsafe { ffi::lcb_gp_waits() as u64 }
 }
 
+/// `n` lock/unlock pairs of the reference spinlock (helpers.c), through lockdep.
+pub(crate) fn reference_pairs(n: u64) {
+    // SAFETY: no preconditions; the lock is the C side's own static spinlock.
+    unsafe { ffi::lcb_reference_pairs(n as _) }
+}
+
 /// Lockdep's class limit (`MAX_LOCKDEP_KEYS`), 0 without lockdep.
 pub(crate) fn max_lock_classes() -> u64 {
     // SAFETY: no preconditions.

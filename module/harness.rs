@@ -5,11 +5,13 @@
 //! per round, in an order rotated by one from round to round, so that whatever drifts over
 //! seconds (the host's speed, a neighbour, the clock) drifts for all of them alike and run `r`
 //! of one strategy pairs with run `r` of another, taken moments apart. Above the timing and
-//! the model; only the ops table and `main` call it.
+//! the model; only the ops table and `main` call it. Each round ends with the reference batch
+//! (`reference.rs`), the load's own check that the host was quiet while it ran.
 
 use crate::cost::{self, ConfigCost};
 use crate::glue;
 use crate::params::{Context, Measure, Mode, Plan};
+use crate::reference::Reference;
 use crate::report::{Report, Row};
 use crate::sites::{CallSite, CALL_SITES};
 use crate::strategies::{Instance, Stats, StrategyInfo};
@@ -122,6 +124,7 @@ pub(crate) fn run_plan(
     let n = runners.len();
     let max_sites = plan.sites.iter().copied().max().unwrap_or(1);
     let mut slots = KVec::from_elem(Slot::default(), n, GFP_KERNEL)?;
+    let reference = Reference::sized(report.clock_ns());
     for (slot, r) in slots.iter_mut().zip(runners) {
         slot.claimed = probe_sites(r.info.keys, max_sites);
     }
@@ -157,8 +160,12 @@ pub(crate) fn run_plan(
                             )?;
                         }
                     }
+                    if round >= plan.warmup {
+                        report.reference(reference.ps_per_pair());
+                    }
                     glue::cond_resched();
                 }
+                report.end_reference(mode, t, nsites as u32, reference.pairs);
                 for (k, (slot, r)) in slots.iter_mut().zip(runners).enumerate() {
                     if !slot.active {
                         continue;

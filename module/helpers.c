@@ -13,6 +13,7 @@
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 
 #include "glue.h"
 
@@ -39,6 +40,22 @@ void lcb_unregister_key(struct lock_class_key *key)
 		atomic_long_inc(&gp_waits);
 }
 long lcb_gp_waits(void) { return atomic_long_read(&gp_waits); }
+
+/*
+ * The load's own quiet check (module/reference.rs): refscale's "lock" section, n pairs of
+ * spin_lock()/spin_unlock() on one lock, through lockdep as every strategy's lock is. It is in
+ * no strategy and no comparison, so a load whose pair reads slow was slowed by the host.
+ */
+static DEFINE_SPINLOCK(lcb_reference_lock);
+void lcb_reference_pairs(unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		spin_lock(&lcb_reference_lock);
+		spin_unlock(&lcb_reference_lock);
+	}
+}
 
 /* Lockdep's class limit (0 without lockdep). Its current class count is not exported. */
 unsigned long lcb_max_lock_classes(void)

@@ -44,6 +44,7 @@ mod ops;
 mod param_desc;
 mod params;
 mod precision;
+mod reference;
 mod report;
 mod sites;
 mod strategies;

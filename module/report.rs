@@ -48,7 +48,8 @@ struct Config {
 
 /// Streams rows, keeps one configuration's figures for its summary lines, and watches lockdep.
 pub(crate) struct Report {
-    /// ps/op of the current configuration's runs: `runs` per slot, allocated once.
+    /// ps/op of the current configuration's runs: `runs` per slot, allocated once; the last
+    /// slot holds the reference batch's ps per pair (`reference.rs`).
     runs_ps: KVec<u64>,
     runs: usize,
     /// Per slot: runs used, and the configuration being reported.
@@ -80,9 +81,9 @@ impl Report {
         clock_ns: u64,
     ) -> Result<Self> {
         Ok(Self {
-            runs_ps: KVec::from_elem(0, slots * runs as usize, GFP_KERNEL)?,
+            runs_ps: KVec::from_elem(0, (slots + 1) * runs as usize, GFP_KERNEL)?,
             runs: runs as usize,
-            nruns: KVec::from_elem(0, slots, GFP_KERNEL)?,
+            nruns: KVec::from_elem(0, slots + 1, GFP_KERNEL)?,
             configs: KVec::from_elem(None, slots, GFP_KERNEL)?,
             current: 0,
             header_done: false,
@@ -94,6 +95,11 @@ impl Report {
             past_class_limit,
             clock_ns,
         })
+    }
+
+    /// The clock's step, ns.
+    pub(crate) fn clock_ns(&self) -> u64 {
+        self.clock_ns
     }
 
     /// Before each configuration (every strategy of the load, interleaved).
@@ -192,12 +198,56 @@ impl Report {
             ),
         }
         self.count += 1;
+        self.keep(slot, row.ps_per_op);
+        Ok(())
+    }
+
+    fn keep(&mut self, slot: usize, ps: u64) {
         let used = self.nruns[slot];
         if used < self.runs {
-            self.runs_ps[slot * self.runs + used] = row.ps_per_op;
+            self.runs_ps[slot * self.runs + used] = ps;
             self.nruns[slot] += 1;
         }
-        Ok(())
+    }
+
+    /// Median, min and max of a slot's runs (sorted in place), which it forgets.
+    fn take_spread(&mut self, slot: usize) -> Option<(u64, u64, u64)> {
+        let start = slot * self.runs;
+        let ps = &mut self.runs_ps[start..start + self.nruns[slot]];
+        self.nruns[slot] = 0;
+        if ps.is_empty() {
+            return None;
+        }
+        insertion_sort(ps);
+        let median = if ps.len() % 2 == 1 {
+            ps[ps.len() / 2]
+        } else {
+            (ps[ps.len() / 2 - 1] + ps[ps.len() / 2]) / 2
+        };
+        Some((median, ps[0], ps[ps.len() - 1]))
+    }
+
+    /// The reference batch's ps per pair in one round (not a warm-up round).
+    pub(crate) fn reference(&mut self, ps_per_pair: u64) {
+        self.keep(self.nruns.len() - 1, ps_per_pair);
+    }
+
+    /// The configuration's `reference` line: the reference pair's median, min and max over
+    /// its rounds, which scripts/bench.sh compares with the host's quiet value.
+    pub(crate) fn end_reference(&mut self, mode: Mode, threads: u32, sites: u32, pairs: u64) {
+        let Some((median, min, max)) = self.take_spread(self.nruns.len() - 1) else {
+            return;
+        };
+        pr_info!(
+            "reference mode={} threads={} sites={} pairs={} median_ns={} min_ns={} max_ns={}\n",
+            mode.name(),
+            threads,
+            sites,
+            pairs,
+            Milli(median),
+            Milli(min),
+            Milli(max)
+        );
     }
 
     /// A strategy's summary line for the configuration: median, min and max ns/op over its runs.
@@ -206,16 +256,8 @@ impl Report {
         let Some(c) = self.configs[slot].take() else {
             return Ok(());
         };
-        let start = slot * self.runs;
-        let ps = &mut self.runs_ps[start..start + self.nruns[slot]];
-        if ps.is_empty() {
+        let Some((median, min, max)) = self.take_spread(slot) else {
             return Ok(());
-        }
-        insertion_sort(ps);
-        let median = if ps.len() % 2 == 1 {
-            ps[ps.len() / 2]
-        } else {
-            (ps[ps.len() / 2 - 1] + ps[ps.len() / 2]) / 2
         };
         pr_info!(
             "summary {:<9} {:<10} {:>7} {:>5} {:>12} {:>12} {:>12}\n",
@@ -224,8 +266,8 @@ impl Report {
             c.threads,
             c.sites,
             Milli(median),
-            Milli(ps[0]),
-            Milli(ps[ps.len() - 1])
+            Milli(min),
+            Milli(max)
         );
         Ok(())
     }

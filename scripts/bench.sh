@@ -8,7 +8,7 @@
 # the concurrent mode), and QEMU icount on a kernel without lockdep (the baseline).
 #
 # usage: scripts/bench.sh [--quick] [--no-host] [--no-guest] [--no-uml] [--no-plain] [--no-qemu]
-#                         [--kvm] [--boots N] [--max-other-cpu PCT] [--out DIR]
+#                         [--kvm] [--boots N] [--max-other-cpu PCT] [--max-load-drift PCT] [--out DIR]
 #   --quick     fewer loops and runs, and criterion's --quick: a fast look, not reference data
 #   --no-host   skip the criterion suite (keeps the host figures already in results/)
 #   --no-guest  skip the guest runs (keeps the guest figures already in results/)
@@ -21,13 +21,16 @@
 #               by boot, and an exact 95 % interval of a median needs at least 6 pairs)
 #   --max-other-cpu PCT  a real-time boot during which other processes took more than PCT % of
 #               a host CPU (default 5) is repeated, up to 3 times, then the run stops
+#   --max-load-drift PCT  a User-Mode Linux boot with a load whose reference (module/reference.rs)
+#               lies more than PCT % from the run's median (default 3) is repeated, up to 4
+#               times, then the run stops (scripts/quiet.sh)
 #   --out DIR   write there instead of results/ (a trial run that leaves the reference data alone)
 #
 # The run writes into a staging copy of the output directory and moves it into place only when
 # everything succeeded: a failed or interrupted run leaves the previous results/ as it was.
 . "$(dirname "$0")/common.sh"
 
-quick=0 host=1 guest=1 uml=1 plain=1 qemu_guests=1 kvm=0 boots=6 max_other=5 results=$REPO/results
+quick=0 host=1 guest=1 uml=1 plain=1 qemu_guests=1 kvm=0 boots=6 max_other=5 max_drift=3 results=$REPO/results
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;; --no-host) host=0 ;; --no-guest) guest=0 ;; --no-plain) plain=0 ;; --no-uml) uml=0 ;;
@@ -35,7 +38,8 @@ while [ $# -gt 0 ]; do
     --out) [ $# -ge 2 ] || die "--out wants a directory"; results=$(mkdir -p "$2" && cd "$2" && pwd); shift ;;
     --boots) [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--boots wants a positive number"; boots=$2; shift ;;
     --max-other-cpu) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--max-other-cpu wants a percentage"; max_other=$2; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --max-load-drift) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--max-load-drift wants a percentage"; max_drift=$2; shift ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift
@@ -209,7 +213,7 @@ if [ $guest = 1 ]; then
   # One row per guest boot; the exact insmod parameters are in the raw log (`insmod ...` lines).
   # What the host was (beyond its masked model name) and how quiet it was during each boot.
   [ ! -f "$results/runs.csv" ] || mv "$results/runs.csv" "$tmp/runs.old.csv"
-  echo "source,flavour,boot,kernel,preempt,rustc,guest,cpus,memory_mb,pinned,date,host_cpu,$("$REPO/scripts/host-info.sh" --header),other_cpu_pct,steal_pct,refscale_lock_ns,mem_l3_ns,mem_dram_ns,wall_s,log" > "$results/runs.csv"
+  echo "source,flavour,boot,kernel,preempt,rustc,guest,cpus,memory_mb,pinned,date,host_cpu,$("$REPO/scripts/host-info.sh" --header),other_cpu_pct,steal_pct,refscale_lock_ns,ref_pair_ns,ref_pair_ns_min,ref_pair_ns_max,mem_l3_ns,mem_dram_ns,wall_s,log" > "$results/runs.csv"
   hostinfo=$("$REPO/scripts/host-info.sh")
   runs_row() { # SRC FLAVOUR BOOT GUEST CPUS PINNED LOG (after run_source, which sets $wall)
     local preempt load mem=,
@@ -217,7 +221,7 @@ if [ $guest = 1 ]; then
     load=$(sed 's/other_cpu_pct=//; s/ steal_pct=/,/' "$tmp/load")
     [ ! -f "$tmp/mem.$7" ] || mem=$(cat "$tmp/mem.$7")
     sed -i "\|,raw/$7.log\$|d" "$results/runs.csv"   # a repeated boot replaces its row
-    echo "$1,${2/uml/lockdep},$3,$kver,$preempt,$krustc,$4,$5,512,$6,$today,$cpu,$hostinfo,$load,$(refscale_lock "$7"),$mem,$wall,raw/$7.log" >> "$results/runs.csv"
+    echo "$1,${2/uml/lockdep},$3,$kver,$preempt,$krustc,$4,$5,512,$6,$today,$cpu,$hostinfo,$load,$(refscale_lock "$7"),$("$REPO/scripts/quiet.sh" levels "$results/raw/$7.log"),$mem,$wall,raw/$7.log" >> "$results/runs.csv"
   }
   # refscale_lock LOG: median of refscale's raw spinlock lock+unlock in that boot (ns), the
   # second check that the host was quiet: the same pair should read the same in every boot.
@@ -246,31 +250,21 @@ if [ $guest = 1 ]; then
     step "guest-uml boot $b/$boots ($(elapsed))"
     uml_boot "$b"
   done
-  # Quiet values: the quietest boot's refscale spinlock pair, and the lowest memory latencies
-  # of this run and of earlier runs on this kind of host ($quiet_ref). A boot with its pair
-  # more than 10 % above, or a latency more than 15 % (L3) or 25 % (memory: its quiet readings
-  # drift by up to 18 % within minutes here, docs/guests.md) above, shared the
-  # host with something the CPU-time check did not see. Repeat it (twice at most), then stop
-  # rather than write figures from a busy host.
-  for ((pass = 1; pass <= 3 && uml; pass++)); do
+  # Quiet values (scripts/quiet.sh gate): refscale's pair against the run's quietest boot,
+  # the host's memory latencies against the quietest on record for this kind of host
+  # ($quiet_ref), and each load's own reference against the run's median. A boot that fails
+  # one shared the host with something the CPU-time check did not see, or ran one of its loads
+  # while the host was faster or slower than for the others. Repeat it (four times at most),
+  # then stop rather than write figures from a busy or drifting host.
+  for ((pass = 1; pass <= 5 && uml; pass++)); do
     # It also writes the quiet memory latencies (the lower of the record's and this run's) to
     # $tmp/quiet, which the host's record takes once no boot is repeated.
-    slow=$(awk -F, -v ref="$(cat "$quiet_ref" 2>/dev/null)" -v quiet="$tmp/quiet" 'FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; split(ref, r, ","); l3 = r[1]; dram = r[2]; next }
-      function low(cur, v) { return cur == "" || v < cur ? v : cur }
-      $c["source"] == "guest-uml" { b = $c["boot"]; rs[b] = $c["refscale_lock_ns"]; m3[b] = $c["mem_l3_ns"]; md[b] = $c["mem_dram_ns"]
-        if (rs[b] != "") min = low(min, rs[b]); if (m3[b] != "") l3 = low(l3, m3[b]); if (md[b] != "") dram = low(dram, md[b]) }
-      END { if (l3 != "") printf "%s,%s\n", l3, dram > quiet
-            for (b in rs) {
-              why = ""
-              if (rs[b] != "" && rs[b] > 1.10 * min) why = why sprintf(" refscale pair %s ns (quiet %s)", rs[b], min)
-              if (m3[b] != "" && m3[b] > 1.15 * l3) why = why sprintf(" L3 latency %s ns (quiet %s)", m3[b], l3)
-              if (md[b] != "" && md[b] > 1.25 * dram) why = why sprintf(" memory latency %s ns (quiet %s)", md[b], dram)
-              if (why != "") printf "%s:%s\n", b, why } }' "$results/runs.csv")
+    slow=$("$REPO/scripts/quiet.sh" gate "$results/runs.csv" "$quiet_ref" "$tmp/quiet" "$max_drift")
     [ -n "$slow" ] || break
-    [ $pass -lt 3 ] || die "User-Mode Linux boots stayed above this host's quiet values (runs.csv; quiet memory latencies kept in $quiet_ref):$(printf '\n  boot %s' "$slow")
+    [ $pass -lt 5 ] || die "User-Mode Linux boots stayed off this host's quiet values (runs.csv; quiet memory latencies kept in $quiet_ref):$(printf '\n  boot %s' "$slow")
 the host is not quiet; stop the other work and run again"
     while IFS=: read -r b why; do
-      step "guest-uml boot $b read above the host's quiet values:$why: repeating it ($(elapsed))"
+      step "guest-uml boot $b read off the host's quiet values:$why: repeating it ($(elapsed))"
       uml_boot "$b"
     done <<<"$slow"
   done

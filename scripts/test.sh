@@ -32,6 +32,7 @@ run "loom model checks" env RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR="$REPO/targe
   cargo test -p host-bench --release --test loom
 run "every benchmark once" cargo bench -p host-bench -- --test
 run "bench staging (a failed or interrupted run keeps results/)" "$REPO/scripts/tests/test-bench.sh"
+run "quiet-host checks (which boots bench.sh repeats)" "$REPO/scripts/tests/test-quiet.sh"
 run "guest runner self-test" "$REPO/scripts/tests/test-runner.sh"
 run "guest tests" "$REPO/scripts/test-guest.sh"
 # The lock-class series (kernel/patches/0002-0006) on the uml kernel: its sample, and the

@@ -146,11 +146,14 @@ pub fn hosts(ds: &Dataset, runs: &[RunRow]) -> Vec<Value> {
             let steal = range(rs.iter().filter_map(|r| r.steal_pct).collect());
             let l3 = range(rs.iter().filter_map(|r| r.mem_l3_ns).collect());
             let dram = range(rs.iter().filter_map(|r| r.mem_dram_ns).collect());
+            let loads = rs.iter().flat_map(|r| [r.ref_pair_ns_min, r.ref_pair_ns_max]);
+            let reference = range(loads.flatten().collect());
             let quiet = [
                 other.map(|o| format!("others' CPU {o} %")),
                 steal.map(|s| format!("steal {s} %")),
                 l3.map(|l| format!("host L3 latency {l} ns")),
                 dram.map(|d| format!("memory latency {d} ns")),
+                reference.map(|r| format!("loads' reference pair {r} ns")),
             ];
             let quiet: Vec<String> = quiet.into_iter().flatten().collect();
             context! {

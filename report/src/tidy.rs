@@ -304,6 +304,11 @@ pub struct RunRow {
     /// The host's memory latencies around the boot (bench.sh's probe): within L3, past it.
     pub mem_l3_ns: Option<f64>,
     pub mem_dram_ns: Option<f64>,
+    /// The load reference (module/reference.rs), ns per spinlock pair: the median of the
+    /// boot's loads' levels, and the lowest and highest of them (scripts/quiet.sh).
+    pub ref_pair_ns: Option<f64>,
+    pub ref_pair_ns_min: Option<f64>,
+    pub ref_pair_ns_max: Option<f64>,
 }
 impl Row for RunRow {
     const NAME: &'static str = "runs";

@@ -32,7 +32,9 @@ use core::ptr;
 /// A class as the cache holds it: the key's address and the name's bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SeqClass {
+    /// The key's address.
     pub key: usize,
+    /// The class's name.
     pub name: &'static str,
 }
 
@@ -105,6 +107,7 @@ impl<const N: usize> Default for SeqCache<N> {
 }
 
 impl<const N: usize> SeqCache<N> {
+    /// An empty cache of `N` entries (a power of two).
     pub fn new() -> Self {
         assert!(N.is_power_of_two());
         SeqCache {
