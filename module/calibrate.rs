@@ -10,6 +10,7 @@ use crate::fmt::{self, List};
 use crate::glue;
 use crate::kernel_env::{time_unregister_ns, Kernel};
 use crate::params::{Mode, Plan};
+use crate::reference;
 use crate::sites::{CallSite, CALL_SITES};
 use crate::strategies::StrategyInfo;
 use crate::strategy::{Keys, Strategy};
@@ -33,6 +34,24 @@ pub(crate) fn grace_period_ns() -> Result<u64> {
     // Three values: the median without a sort.
     let [a, b, c] = ns;
     Ok(a.max(b).min(a.min(b).max(c)))
+}
+
+/// The clock's step: the smallest non-zero difference between successive readings.
+fn clock_step_ns() -> u64 {
+    let mut step = u64::MAX;
+    let mut last = glue::now_ns();
+    for _ in 0..10_000 {
+        let now = glue::now_ns();
+        if now != last {
+            step = step.min(now - last);
+            last = now;
+        }
+    }
+    if step == u64::MAX {
+        0
+    } else {
+        step
+    }
 }
 
 /// ns to start and join one kthread of a `concurrent` run (the most threads the plan uses).
@@ -166,7 +185,12 @@ pub(crate) fn calibrate(
     reset: impl FnOnce(),
 ) -> Result<(Calibration, Estimate)> {
     let t0 = glue::now_ns();
+    let clock_ns = clock_step_ns();
+    let (reference_pairs, reference_ns) = reference::sized(clock_ns);
     let mut cal = Calibration {
+        clock_ns,
+        reference_pairs,
+        reference_ns,
         gp_ns: grace_period_ns()?,
         thread_ns: 0,
         line_ns: 0,

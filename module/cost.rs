@@ -67,7 +67,7 @@ pub(crate) fn config_cost(
     prev_sites: usize,
 ) -> ConfigCost {
     let n = sites as u64;
-    let ops = plan.ops_per_run(info, mode, sites);
+    let ops = plan.ops_per_run(info, u, mode, sites);
     let runs = (plan.warmup + plan.runs) as u64;
     let unregisters = info.keys == Keys::Table && !plan.leak_keys;
     let lookup_ps = u.op_ps[Mode::Lookup as usize];
@@ -181,6 +181,9 @@ fn estimate(plan: &Plan, infos: &[&StrategyInfo], cal: &Calibration) -> Estimate
         e.gps = e.gps.saturating_add(c.gps);
         e.configs += 1;
     });
+    // Every round of every configuration ends with the reference batch (`reference.rs`).
+    let rounds = (plan.config_count() as u64).saturating_mul(runs as u64);
+    e.total_ns = (e.total_ns).saturating_add(rounds.saturating_mul(cal.reference_ns));
     // The key-cost rows (`keycost.rs`): every kind's batches at three times the cheapest
     // probed init with a key that outlives the lock (a registered key's init costs about
     // twice a static one's; per-object keys' probes include a grace period per operation,

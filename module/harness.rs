@@ -11,7 +11,7 @@
 use crate::cost::{self, ConfigCost};
 use crate::glue;
 use crate::params::{Context, Measure, Mode, Plan};
-use crate::reference::Reference;
+use crate::reference;
 use crate::report::{Report, Row};
 use crate::sites::{CallSite, CALL_SITES};
 use crate::strategies::{Instance, Stats, StrategyInfo};
@@ -124,7 +124,6 @@ pub(crate) fn run_plan(
     let n = runners.len();
     let max_sites = plan.sites.iter().copied().max().unwrap_or(1);
     let mut slots = KVec::from_elem(Slot::default(), n, GFP_KERNEL)?;
-    let reference = Reference::sized(report.clock_ns());
     for (slot, r) in slots.iter_mut().zip(runners) {
         slot.claimed = probe_sites(r.info.keys, max_sites);
     }
@@ -147,7 +146,7 @@ pub(crate) fn run_plan(
                     slot.est =
                         cost::config_cost(plan, &r.info, u, cal, mode, nsites, t, slot.prev_sites);
                     slot.prev_sites = nsites;
-                    slot.ops = plan.ops_per_run(&r.info, mode, nsites);
+                    slot.ops = plan.ops_per_run(&r.info, u, mode, nsites);
                     (r.prepare)(mode, sites);
                     report.begin_config(k, r.info.name, mode, t, nsites as u32);
                 }
@@ -161,11 +160,11 @@ pub(crate) fn run_plan(
                         }
                     }
                     if round >= plan.warmup {
-                        report.reference(reference.ps_per_pair());
+                        report.reference(reference::ps_per_pair(cal.reference_pairs));
                     }
                     glue::cond_resched();
                 }
-                report.end_reference(mode, t, nsites as u32, reference.pairs);
+                report.end_reference(mode, t, nsites as u32, cal.reference_pairs);
                 for (k, (slot, r)) in slots.iter_mut().zip(runners).enumerate() {
                     if !slot.active {
                         continue;

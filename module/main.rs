@@ -76,7 +76,7 @@ struct LockclassBench {
 fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
     let (infos, cal, estimate) = (&a.infos, &a.cal, &a.estimate);
     let distinct = sites::distinct_sites();
-    let clock_ns = clock_step_ns();
+    let clock_ns = cal.clock_ns;
     pr_info!(
         "start strategies={} modes={} threads={} sites={} loops={} runs={} warmup={} cpus={} lockdep={} compiled_sites={} distinct_sites={} estimate_s={} max_seconds={} clock_ns={} order=rotated\n",
         List(infos.iter().map(|i| i.name)),
@@ -147,25 +147,6 @@ fn run(plan: &Plan, a: &Accepted, t_load: u64) -> Result<bool> {
         Secs(held_keys.saturating_mul(cal.gp_ns))
     );
     Ok(report.lockdep_went_off())
-}
-
-/// The clock's step: the smallest non-zero difference between successive readings (256 ns on
-/// User-Mode Linux, whose clocksource counts in such steps; about 1 ns on a TSC).
-fn clock_step_ns() -> u64 {
-    let mut step = u64::MAX;
-    let mut last = glue::now_ns();
-    for _ in 0..10_000 {
-        let now = glue::now_ns();
-        if now != last {
-            step = step.min(now - last);
-            last = now;
-        }
-    }
-    if step == u64::MAX {
-        0
-    } else {
-        step
-    }
 }
 
 impl kernel::Module for LockclassBench {

@@ -92,7 +92,7 @@ pub(crate) const MAX_THREADS: usize = 8;
 
 /// Limits, so a load cannot run for hours: per parameter, and on the whole plan's operations
 /// (a cheap first bound; the cost model in `cost.rs` then bounds the plan's time).
-const MAX_LOOPS: i32 = 10_000_000;
+pub(crate) const MAX_LOOPS: i32 = 10_000_000;
 const MAX_RUNS: i32 = 1000;
 const MAX_WARMUP: i32 = 100;
 const MAX_TOTAL_OPS: u64 = 500_000_000;

@@ -97,11 +97,6 @@ impl Report {
         })
     }
 
-    /// The clock's step, ns.
-    pub(crate) fn clock_ns(&self) -> u64 {
-        self.clock_ns
-    }
-
     /// Before each configuration (every strategy of the load, interleaved).
     pub(crate) fn progress(&mut self, mode: Mode, sites: usize, threads: u32) {
         self.step += 1;

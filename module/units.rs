@@ -8,6 +8,11 @@ use crate::params::MODES;
 use crate::strategy::Keys;
 use kernel::prelude::*;
 
+/// The shortest timed batch the harness runs: a millisecond spans the host's short
+/// interruptions (tens of us each, which a median over rounds then drops), where a batch of a
+/// sub-ns operation at the plan's `loops` would last 0.1 ms and read 20 % slow when one hits.
+pub(crate) const MIN_BATCH_NS: u64 = 1_000_000;
+
 /// Sites the calibration probes cycle through (each probe of a table strategy leaves that many
 /// records, unregistered before the plan runs: one grace period each).
 pub(crate) const PROBE_SITES: usize = 2;
@@ -45,6 +50,13 @@ pub(crate) struct UnitCosts {
 
 /// Everything measured at load.
 pub(crate) struct Calibration {
+    /// The clock's step, ns: the smallest non-zero difference between successive readings
+    /// (256 ns on User-Mode Linux, whose clocksource counts in such steps; about 1 ns on a TSC).
+    pub(crate) clock_ns: u64,
+    /// The reference batch every round ends with (`reference.rs`), sized for that clock: its
+    /// lock/unlock pairs, and what one batch took.
+    pub(crate) reference_pairs: u64,
+    pub(crate) reference_ns: u64,
     /// One key unregistration: its RCU grace period, mostly.
     pub(crate) gp_ns: u64,
     /// Starting and joining one kthread of a `concurrent` run.

@@ -21,9 +21,10 @@
 #               by boot, and an exact 95 % interval of a median needs at least 6 pairs)
 #   --max-other-cpu PCT  a real-time boot during which other processes took more than PCT % of
 #               a host CPU (default 5) is repeated, up to 3 times, then the run stops
-#   --max-load-drift PCT  a User-Mode Linux boot with a load whose reference (module/reference.rs)
-#               lies more than PCT % from the run's median (default 3) is repeated, up to 4
-#               times, then the run stops (scripts/quiet.sh)
+#   --max-load-drift PCT  a User-Mode Linux load whose own reference (module/reference.rs)
+#               lies more than PCT % (default 3) from its plan's median over the run is set
+#               aside (loads.csv); a boot left with too few loads of a plan is repeated, up to
+#               4 times, then the run stops (scripts/quiet.sh)
 #   --out DIR   write there instead of results/ (a trial run that leaves the reference data alone)
 #
 # The run writes into a staging copy of the output directory and moves it into place only when
@@ -46,7 +47,12 @@ while [ $# -gt 0 ]; do
 done
 
 smp=2   # the machines this runs on have 2 cores; more vCPUs than cores would measure the host scheduler
-if [ $quick = 1 ]; then loops=2000 runs=3 reps=1; else loops=100000 runs=5 reps=2; fi
+if [ $quick = 1 ]; then loops=2000 runs=3 reps=2 keep=1; else loops=100000 runs=5 reps=4 keep=2; fi
+# The real-CPU guest's loads run 15 rounds: each load's figure is then a median over three
+# times the host's time (its speed wanders by a few % over fractions of a second); each plan
+# runs $reps times per boot, and the $keep or more whose own reference (scripts/quiet.sh) shows
+# the host at its usual speed are kept.
+uml_runs=$((quick ? runs : 15))
 # icount time is deterministic: fewer loops give the same figure.
 icount_loops=$((loops / 10)) icount_runs=3
 strategies_no_dynamic=noop,mutex,spinlock,rcu,location,macro,cached,pool,tracked
@@ -62,10 +68,10 @@ strategies_no_dynamic=noop,mutex,spinlock,rcu,location,macro,cached,pool,tracked
 # site; `pool`'s claimed slot stays claimed): the registered-key side of the fallback's
 # comparison, and `pool`'s create against `macro`'s, in the same rounds.
 uml_loads=(
-  "strategy=all mode=lookup,create,init,acquire,atomic sites=64 loops=$loops runs=$runs warmup=1"
-  "strategy=$strategies_no_dynamic mode=lookup sites=1024,256,16,1 loops=$loops runs=$runs warmup=1"
-  "strategy=mutex,spinlock,rcu,cached mode=create,init sites=64,1024 loops=$loops runs=$runs warmup=1 fail_alloc_every=1"
-  "strategy=mutex,spinlock,rcu,cached,pool,macro mode=create sites=1024 loops=$loops runs=$runs warmup=1"
+  "strategy=all mode=lookup,create,init,acquire,atomic sites=64 loops=$loops runs=$uml_runs warmup=1"
+  "strategy=$strategies_no_dynamic mode=lookup sites=1024,256,16,1 loops=$loops runs=$uml_runs warmup=1"
+  "strategy=mutex,spinlock,rcu,cached mode=create,init sites=64,1024 loops=$loops runs=$uml_runs warmup=1 fail_alloc_every=1"
+  "strategy=mutex,spinlock,rcu,cached,pool,macro mode=create sites=1024 loops=$loops runs=$uml_runs warmup=1"
 )
 # The emulated guests: icount for instruction-exact comparisons of the same plan, real-time TCG
 # for the concurrent mode on 2 vCPUs (every thread on one bucket's lock at 1 site).
@@ -86,7 +92,7 @@ elapsed() { echo "$(( ($(date +%s) - start) / 60 )) min elapsed"; }
 eta=0
 [ -x "$BINDGEN" ] || eta=$((eta + 4))
 for f in lockdep plain uml; do [ $f = plain ] && [ $plain = 0 ] && continue; [ $f = uml ] && [ $uml = 0 ] && continue; ls -d "$CACHE"/kernel/$f-k*/.lockclass-done >/dev/null 2>&1 || eta=$((eta + 7)); done
-[ $guest = 1 ] && eta=$((eta + (quick ? 3 : 8)))
+[ $guest = 1 ] && eta=$((eta + (quick ? 3 : 14)))
 [ $guest = 1 ] || uml=0 qemu_guests=0 plain=0
 [ $host = 1 ] && eta=$((eta + (quick ? 3 : 8)))
 step "bench: estimated total ${eta} min on 2 cores (kernel builds are cached after the first run)"
@@ -213,7 +219,7 @@ if [ $guest = 1 ]; then
   # One row per guest boot; the exact insmod parameters are in the raw log (`insmod ...` lines).
   # What the host was (beyond its masked model name) and how quiet it was during each boot.
   [ ! -f "$results/runs.csv" ] || mv "$results/runs.csv" "$tmp/runs.old.csv"
-  echo "source,flavour,boot,kernel,preempt,rustc,guest,cpus,memory_mb,pinned,date,host_cpu,$("$REPO/scripts/host-info.sh" --header),other_cpu_pct,steal_pct,refscale_lock_ns,ref_pair_ns,ref_pair_ns_min,ref_pair_ns_max,mem_l3_ns,mem_dram_ns,wall_s,log" > "$results/runs.csv"
+  echo "source,flavour,boot,kernel,preempt,rustc,guest,cpus,memory_mb,pinned,date,host_cpu,$("$REPO/scripts/host-info.sh" --header),other_cpu_pct,steal_pct,refscale_lock_ns,mem_l3_ns,mem_dram_ns,wall_s,log" > "$results/runs.csv"
   hostinfo=$("$REPO/scripts/host-info.sh")
   runs_row() { # SRC FLAVOUR BOOT GUEST CPUS PINNED LOG (after run_source, which sets $wall)
     local preempt load mem=,
@@ -221,7 +227,7 @@ if [ $guest = 1 ]; then
     load=$(sed 's/other_cpu_pct=//; s/ steal_pct=/,/' "$tmp/load")
     [ ! -f "$tmp/mem.$7" ] || mem=$(cat "$tmp/mem.$7")
     sed -i "\|,raw/$7.log\$|d" "$results/runs.csv"   # a repeated boot replaces its row
-    echo "$1,${2/uml/lockdep},$3,$kver,$preempt,$krustc,$4,$5,512,$6,$today,$cpu,$hostinfo,$load,$(refscale_lock "$7"),$("$REPO/scripts/quiet.sh" levels "$results/raw/$7.log"),$mem,$wall,raw/$7.log" >> "$results/runs.csv"
+    echo "$1,${2/uml/lockdep},$3,$kver,$preempt,$krustc,$4,$5,512,$6,$today,$cpu,$hostinfo,$load,$(refscale_lock "$7"),$mem,$wall,raw/$7.log" >> "$results/runs.csv"
   }
   # refscale_lock LOG: median of refscale's raw spinlock lock+unlock in that boot (ns), the
   # second check that the host was quiet: the same pair should read the same in every boot.
@@ -250,24 +256,38 @@ if [ $guest = 1 ]; then
     step "guest-uml boot $b/$boots ($(elapsed))"
     uml_boot "$b"
   done
-  # Quiet values (scripts/quiet.sh gate): refscale's pair against the run's quietest boot,
-  # the host's memory latencies against the quietest on record for this kind of host
-  # ($quiet_ref), and each load's own reference against the run's median. A boot that fails
-  # one shared the host with something the CPU-time check did not see, or ran one of its loads
-  # while the host was faster or slower than for the others. Repeat it (four times at most),
-  # then stop rather than write figures from a busy or drifting host.
+  # Quiet values (scripts/quiet.sh): refscale's pair against the run's quietest boot, the
+  # host's memory latencies against the quietest on record for this kind of host
+  # ($quiet_ref); and each load's own reference against its plan's median over the run's
+  # boots, which sets aside loads the host ran faster or slower than the others (loads.csv).
+  # A boot that fails a check, or keeps fewer than $keep loads of a plan, is repeated (four
+  # times at most); then the run stops rather than write figures from a busy or drifting host.
+  uml_logs() { for ((b = 1; b <= boots; b++)); do echo "$results/raw/guest-uml-lockdep-boot$b.log"; done; }
   for ((pass = 1; pass <= 5 && uml; pass++)); do
-    # It also writes the quiet memory latencies (the lower of the record's and this run's) to
-    # $tmp/quiet, which the host's record takes once no boot is repeated.
-    slow=$("$REPO/scripts/quiet.sh" gate "$results/runs.csv" "$quiet_ref" "$tmp/quiet" "$max_drift")
+    # The gate also writes the quiet memory latencies (the lower of the record's and this
+    # run's) to $tmp/quiet, which the host's record takes once no boot is repeated.
+    slow=$( { "$REPO/scripts/quiet.sh" gate "$results/runs.csv" "$quiet_ref" "$tmp/quiet"
+              mapfile -t logs < <(uml_logs)
+              "$REPO/scripts/quiet.sh" select "$max_drift" "$keep" "$results/loads.csv" "${logs[@]}"; } |
+            awk -F: '{ why[$1] = why[$1] $2 } END { for (b in why) print b ":" why[b] }' | sort -n)
     [ -n "$slow" ] || break
-    [ $pass -lt 5 ] || die "User-Mode Linux boots stayed off this host's quiet values (runs.csv; quiet memory latencies kept in $quiet_ref):$(printf '\n  boot %s' "$slow")
+    [ $pass -lt 5 ] || die "User-Mode Linux boots stayed off this host's quiet values (runs.csv, loads.csv; quiet memory latencies kept in $quiet_ref):$(printf '\n  boot %s' "$slow")
 the host is not quiet; stop the other work and run again"
     while IFS=: read -r b why; do
-      step "guest-uml boot $b read off the host's quiet values:$why: repeating it ($(elapsed))"
+      step "guest-uml boot $b read off the host's quiet values:$why repeating it ($(elapsed))"
       uml_boot "$b"
     done <<<"$slow"
   done
+  # Only the kept loads' figures go on (every load stays in its raw log and in loads.csv).
+  if [ $uml = 1 ]; then
+    for ((b = 1; b <= boots; b++)); do
+      for f in "$results/guest-uml-lockdep-boot$b.csv" "$results/guest-uml-lockdep-boot$b.stats.csv"; do
+        awk -F, -v b="$b" 'NR == FNR { if ($2 == b && $8 == 0) drop[$3] = 1; next }
+          FNR == 1 { for (i = 1; i <= NF; i++) if ($i == "load") c = i; print; next }
+          !($c in drop)' "$results/loads.csv" "$f" >"$f.kept" && mv "$f.kept" "$f"
+      done
+    done
+  fi
   # This run's quietest memory latencies join the host's record (the lower of each).
   if [ -s "$tmp/quiet" ]; then
     mkdir -p "$(dirname "$quiet_ref")"
@@ -322,7 +342,7 @@ report merge "$results/data.csv" "${inputs[@]}"
 rargs=(--data "$results/data.csv" --out "$results")
 [ -f "$hostdir/memory.csv" ] && rargs+=(--memory "$hostdir/memory.csv")
 [ -f "$hostdir/scaling.csv" ] && rargs+=(--scaling "$hostdir/scaling.csv")
-for opt in stats:stats.csv precision:precision.csv calibration:calibration.csv runs:runs.csv keycost:keycost.csv; do
+for opt in stats:stats.csv precision:precision.csv calibration:calibration.csv runs:runs.csv loads:loads.csv keycost:keycost.csv; do
   [ -f "$results/${opt#*:}" ] && rargs+=("--${opt%%:*}" "$results/${opt#*:}")
 done
 # Figures kept from an earlier run are named as such on the report's first screen.

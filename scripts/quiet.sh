@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# quiet.sh: was the host quiet while the real-CPU guest measured? bench.sh's two checks, here
-# so that a test can feed them made-up inputs (scripts/tests/test-quiet.sh).
+# quiet.sh: was the host quiet while the real-CPU guest measured? bench.sh's checks, here so
+# that a test can feed them made-up inputs (scripts/tests/test-quiet.sh).
 #
-#   quiet.sh levels LOG
-#       The load reference of a boot's log (module/reference.rs: refscale's spinlock pair,
-#       timed every round beside the strategies, in no comparison): each load's level is the
-#       median of its configurations' `reference ... median_ns=` figures. Prints
-#       "MEDIAN,MIN,MAX" of the loads' levels, ns (",," when the log has none).
-#   quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT MAX_DRIFT_PCT
+#   quiet.sh select MAX_DRIFT_PCT MIN_LOADS OUT_CSV LOG...
+#       The load reference (module/reference.rs: refscale's spinlock pair, timed every round
+#       beside the strategies, in no comparison) of every load in the boots' logs (a log's
+#       boot is the N of its name's "bootN"). A load's level is the median of its
+#       configurations' `reference ... median_ns=`; a load is kept when its level lies within
+#       MAX_DRIFT_PCT % of the median level of its plan's loads in all the boots (a plan: the
+#       Nth distinct insmod line of its boot): the host ran it at the speed it ran the others,
+#       so whatever slowed or sped the host up is not in the figures' spread (the paired ratios
+#       cancel it; the figures do not). Writes one row per load to OUT_CSV (source, boot,
+#       load, plan, reference_ns, plan_median_ns, max_drift_pct, kept) and prints "BOOT: why"
+#       for each boot where a plan has fewer than MIN_LOADS loads kept: bench.sh repeats that
+#       boot. What decides is never the figures a load took, and fast loads are set aside as
+#       slow ones are.
+#   quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT
 #       Prints "BOOT: why" for each guest-uml boot of RUNS_CSV that shared the host with
 #       something, and nothing for a quiet run:
 #       - refscale's spinlock pair more than 10 % above the run's quietest boot;
 #       - a host memory latency more than 15 % (within L3) or 25 % (past it: its quiet readings
 #         drift by up to 18 % within minutes, docs/guests.md) above the quietest ever recorded
-#         on this kind of host (QUIET_REF, "L3,DRAM"; may be missing);
-#       - a load whose reference level lies more than MAX_DRIFT_PCT % from the median boot's:
-#         the host ran faster or slower for that load than for the run's others, which spreads
-#         every figure of that load alike (the paired ratios cancel it; the figures do not).
+#         on this kind of host (QUIET_REF, "L3,DRAM"; may be missing).
 #       Writes the lower of QUIET_REF's and this run's memory latencies to QUIET_OUT.
 set -euo pipefail
 
@@ -26,37 +31,49 @@ MEDIAN='function median(a, n,   i, j, t) {
   return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }'
 
 case ${1:-} in
-  levels)
-    [ $# = 2 ] || { echo "usage: quiet.sh levels LOG" >&2; exit 2; }
-    awk "$MEDIAN"'
-      /lockclass_bench: start / { n++ }
-      /lockclass_bench: reference / && n { for (i = 1; i <= NF; i++) if ($i ~ /^median_ns=/) v[n, ++c[n]] = substr($i, 11) + 0 }
+  select)
+    [ $# -ge 5 ] || { echo "usage: quiet.sh select MAX_DRIFT_PCT MIN_LOADS OUT_CSV LOG..." >&2; exit 2; }
+    drift=$2 min=$3 out=$4; shift 4
+    awk -v drift="$drift" -v min="$min" -v out="$out" "$MEDIAN"'
+      FNR == 1 { boot = FILENAME; sub(/.*boot/, "", boot); sub(/[^0-9].*/, "", boot); boots[boot] = 1; n = 0; np = 0; split("", planof) }
+      /lockclass-guest: insmod \/lockclass_bench\.ko / { p = $0; sub(/.*insmod /, "", p); sub(/ lockdep_classes=.*/, "", p)
+        if (!(p in planof)) planof[p] = ++np; cur = planof[p] }
+      /lockclass_bench: start / { n++; plan[boot, n] = cur; loads[boot] = n }
+      /lockclass_bench: reference / && n { for (i = 1; i <= NF; i++) if ($i ~ /^median_ns=/) v[boot, n, ++c[boot, n]] = substr($i, 11) + 0 }
       END {
-        for (l = 1; l <= n; l++) if (c[l]) { split("", a); for (i = 1; i <= c[l]; i++) a[i] = v[l, i]; lv[++m] = median(a, c[l]) }
-        if (!m) { print ",,"; exit }
-        lo = hi = lv[1]; for (i = 2; i <= m; i++) { if (lv[i] < lo) lo = lv[i]; if (lv[i] > hi) hi = lv[i] }
-        printf "%.2f,%.2f,%.2f\n", median(lv, m), lo, hi }' "$2" ;;
+        for (b in boots) for (l = 1; l <= loads[b]; l++) if (c[b, l]) {
+          split("", a); for (i = 1; i <= c[b, l]; i++) a[i] = v[b, l, i]
+          lv[b, l] = median(a, c[b, l]); p = plan[b, l]; all[p, ++m[p]] = lv[b, l]; nl++ }
+        if (!nl) exit
+        # Per plan: what a plan leaves in lockdep (thousands of keys) may move the pair a little.
+        for (p in m) { split("", a); for (i = 1; i <= m[p]; i++) a[i] = all[p, i]; mid[p] = median(a, m[p]) }
+        print "source,boot,load,plan,reference_ns,plan_median_ns,max_drift_pct,kept" > out
+        for (b in boots) {
+          split("", kept); split("", tried)
+          for (l = 1; l <= loads[b]; l++) {
+            p = plan[b, l]; k = ((b, l) in lv) && lv[b, l] >= (1 - drift / 100) * mid[p] && lv[b, l] <= (1 + drift / 100) * mid[p]
+            tried[p]++; kept[p] += k
+            printf "guest-uml,%s,%d,%d,%s,%s,%s,%d\n", b, l, p, ((b, l) in lv) ? sprintf("%.2f", lv[b, l]) : "", (p in mid) ? sprintf("%.2f", mid[p]) : "", drift, k > out }
+          why = ""
+          for (p in tried) if (kept[p] + 0 < min) why = why sprintf(" plan %d: %d of %d loads within %s %% of its median reference %s ns;", p, kept[p], tried[p], drift, (p in mid) ? sprintf("%.2f", mid[p]) : "-")
+          if (why != "") printf "%s:%s\n", b, why } }' "$@" ;;
   gate)
-    [ $# = 5 ] || { echo "usage: quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT MAX_DRIFT_PCT" >&2; exit 2; }
-    awk -F, -v ref="$(cat "$3" 2>/dev/null || true)" -v quiet="$4" -v drift="$5" "$MEDIAN"'
+    [ $# = 4 ] || { echo "usage: quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT" >&2; exit 2; }
+    awk -F, -v ref="$(cat "$3" 2>/dev/null || true)" -v quiet="$4" '
       FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; split(ref, r, ","); l3 = r[1]; dram = r[2]; next }
       function low(cur, v) { return cur == "" || v < cur ? v : cur }
+      # A column older runs.csv files lack reads empty (not $0).
       function col(name) { return (name in c) ? $c[name] : "" }
       col("source") == "guest-uml" { b = col("boot"); boots[b] = 1
         rs[b] = col("refscale_lock_ns"); m3[b] = col("mem_l3_ns"); md[b] = col("mem_dram_ns")
-        lvl[b] = col("ref_pair_ns"); llo[b] = col("ref_pair_ns_min"); lhi[b] = col("ref_pair_ns_max")
-        if (rs[b] != "") min = low(min, rs[b]); if (m3[b] != "") l3 = low(l3, m3[b]); if (md[b] != "") dram = low(dram, md[b])
-        if (lvl[b] != "") all[++nl] = lvl[b] }
+        if (rs[b] != "") min = low(min, rs[b]); if (m3[b] != "") l3 = low(l3, m3[b]); if (md[b] != "") dram = low(dram, md[b]) }
       END {
         if (l3 != "") printf "%s,%s\n", l3, dram > quiet
-        if (nl) mid = median(all, nl)
         for (b in boots) {
           why = ""
           if (rs[b] != "" && rs[b] > 1.10 * min) why = why sprintf(" refscale pair %s ns (quiet %s)", rs[b], min)
           if (m3[b] != "" && m3[b] > 1.15 * l3) why = why sprintf(" L3 latency %s ns (quiet %s)", m3[b], l3)
           if (md[b] != "" && md[b] > 1.25 * dram) why = why sprintf(" memory latency %s ns (quiet %s)", md[b], dram)
-          if (nl && llo[b] != "" && (llo[b] < (1 - drift / 100) * mid || lhi[b] > (1 + drift / 100) * mid))
-            why = why sprintf(" load reference %s-%s ns (run median %s, within %s %% wanted)", llo[b], lhi[b], mid, drift)
           if (why != "") printf "%s:%s\n", b, why } }' "$2" ;;
-  *) echo "usage: quiet.sh levels LOG | quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT MAX_DRIFT_PCT" >&2; exit 2 ;;
+  *) echo "usage: quiet.sh select MAX_DRIFT_PCT MIN_LOADS OUT_CSV LOG... | quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT" >&2; exit 2 ;;
 esac

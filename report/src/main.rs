@@ -27,7 +27,7 @@ usage:
       checking each; the output has every column any input has.
   lockclass-report render --data results/data.csv --out results/ [--stats results/stats.csv]
         [--memory results/host/memory.csv] [--precision results/precision.csv]
-        [--calibration results/calibration.csv] [--runs results/runs.csv]
+        [--calibration results/calibration.csv] [--runs results/runs.csv] [--loads results/loads.csv]
         [--keycost results/keycost.csv] [--scaling results/host/scaling.csv] [--font FILE.ttf]
         [--stale SOURCE=REASON]...
       Writes OUT/REPORT.md, OUT/detail/*.md and OUT/plots/*.svg (and *.png when the font
@@ -156,7 +156,7 @@ fn cmd_merge(raw: &[String]) -> Result<()> {
 fn cmd_render(raw: &[String]) -> Result<()> {
     let a = Args::parse(
         raw,
-        "data stats memory precision calibration runs keycost scaling out font stale",
+        "data stats memory precision calibration runs loads keycost scaling out font stale",
     )?;
     if !a.positional.is_empty() {
         bail!("render takes no positional arguments");
@@ -168,6 +168,7 @@ fn cmd_render(raw: &[String]) -> Result<()> {
         precision: a.path("precision"),
         calibration: a.path("calibration"),
         runs: a.path("runs"),
+        loads: a.path("loads"),
         keycost: a.path("keycost"),
         scaling: a.path("scaling"),
         stale: (a.stale.iter())

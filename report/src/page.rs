@@ -126,7 +126,7 @@ pub fn context(ds: &Dataset, inp: &Inputs, plots: &[(String, String)], no_plots:
         loads => info.map(|i| (i.loads.len(), i.boots.len())),
         kernels => kernels,
         summary => tables::summary(ds, main.as_ref(), inp),
-        steadiness => tables::steadiness(ds, main.as_ref()),
+        steadiness => tables::steadiness(ds, main.as_ref(), &inp.loads),
         sites => SITES,
         fallbacks => fallbacks,
         classes => classes,

@@ -19,6 +19,7 @@ pub struct RenderArgs {
     pub precision: Option<PathBuf>,
     pub calibration: Option<PathBuf>,
     pub runs: Option<PathBuf>,
+    pub loads: Option<PathBuf>,
     pub keycost: Option<PathBuf>,
     pub scaling: Option<PathBuf>,
     /// `--stale SOURCE=REASON`, repeatable: that source's rows are from an earlier run.
@@ -58,6 +59,7 @@ pub fn render(args: &RenderArgs) -> Result<Rendered> {
         precision: read_opt(&args.precision, &mut files)?,
         calibration: read_opt(&args.calibration, &mut files)?,
         runs: read_opt(&args.runs, &mut files)?,
+        loads: read_opt(&args.loads, &mut files)?,
         keycost: read_opt(&args.keycost, &mut files)?,
         scaling: read_opt(&args.scaling, &mut files)?,
         stale: args.stale.clone(),

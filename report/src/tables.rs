@@ -8,7 +8,7 @@ use minijinja::{context, Value};
 use crate::aggregate::{median_of, CellKey, Dataset, LoadId, Series, Summary};
 use crate::decided::{bytes_per_class, median_interval};
 use crate::tidy::{CalibrationRow, KeycostRow, MemoryRow, PrecisionRow, RunRow};
-use crate::tidy::{ScalingRow, StatsRow};
+use crate::tidy::{LoadRow, ScalingRow, StatsRow};
 
 /// A cell's figure: the median of its load medians with the exact 95 % interval over loads
 /// (criterion's for a lone host estimate), or why there is none.
@@ -20,6 +20,7 @@ pub struct Inputs {
     pub precision: Vec<PrecisionRow>,
     pub calibration: Vec<CalibrationRow>,
     pub runs: Vec<RunRow>,
+    pub loads: Vec<LoadRow>,
     pub keycost: Vec<KeycostRow>,
     pub scaling: Vec<ScalingRow>,
     /// `--stale SOURCE=REASON`: that source's rows are from an earlier run.
@@ -146,14 +147,11 @@ pub fn hosts(ds: &Dataset, runs: &[RunRow]) -> Vec<Value> {
             let steal = range(rs.iter().filter_map(|r| r.steal_pct).collect());
             let l3 = range(rs.iter().filter_map(|r| r.mem_l3_ns).collect());
             let dram = range(rs.iter().filter_map(|r| r.mem_dram_ns).collect());
-            let loads = rs.iter().flat_map(|r| [r.ref_pair_ns_min, r.ref_pair_ns_max]);
-            let reference = range(loads.flatten().collect());
             let quiet = [
                 other.map(|o| format!("others' CPU {o} %")),
                 steal.map(|s| format!("steal {s} %")),
                 l3.map(|l| format!("host L3 latency {l} ns")),
                 dram.map(|d| format!("memory latency {d} ns")),
-                reference.map(|r| format!("loads' reference pair {r} ns")),
             ];
             let quiet: Vec<String> = quiet.into_iter().flatten().collect();
             context! {
@@ -274,7 +272,7 @@ pub fn memory(rows: &[MemoryRow]) -> Vec<Vec<String>> {
 /// How steady the headline source's cells are across loads: a cell's spread is its widest
 /// load median over its narrowest, less one. Counts the cells of two loads or more under 10 %,
 /// names the widest few, and the loads that read slow for most cells alike (`slow_loads`).
-pub fn steadiness(ds: &Dataset, main: Option<&Series>) -> Option<Value> {
+pub fn steadiness(ds: &Dataset, main: Option<&Series>, loads: &[LoadRow]) -> Option<Value> {
     let cells =
         || (ds.cells.iter()).filter(|(k, c)| Some(&k.series) == main && c.per_load.len() >= 2);
     let mut spreads: Vec<(f64, String)> = cells()
@@ -316,6 +314,30 @@ pub fn steadiness(ds: &Dataset, main: Option<&Series>) -> Option<Value> {
         pct => num(steady as f64 * 100.0 / spreads.len() as f64),
         widest => widest,
         slow_loads => slow,
+        set_aside => set_aside(loads, main),
+    })
+}
+
+/// loads.csv, for the headline source: (loads set aside, loads run), and the reference range
+/// of the kept ones (ns), when it has any.
+fn set_aside(loads: &[LoadRow], main: Option<&Series>) -> Option<Value> {
+    let rows: Vec<&LoadRow> = (loads.iter())
+        .filter(|r| main.is_some_and(|m| m.source == r.source))
+        .collect();
+    let kept: Vec<f64> = (rows.iter())
+        .filter(|r| r.kept == 1)
+        .filter_map(|r| r.reference_ns)
+        .collect();
+    let (lo, hi) = (
+        kept.iter().copied().reduce(f64::min)?,
+        kept.iter().copied().reduce(f64::max)?,
+    );
+    Some(context! {
+        aside => rows.len() - kept.len(),
+        run => rows.len(),
+        lo => num(lo),
+        hi => num(hi),
+        drift => rows.iter().find_map(|r| r.max_drift_pct).map(num),
     })
 }
 
@@ -371,6 +393,30 @@ mod tests {
         assert_eq!(slow.len(), 1, "{slow:?}");
         assert_eq!(slow[0].0, (Some(4), Some(1)));
         assert!((slow[0].1 - 1.08 / 1.003).abs() < 0.01, "{slow:?}");
+    }
+
+    #[test]
+    fn loads_set_aside_are_counted_for_the_headline_source_only() {
+        let ds = Dataset::new(&rows(1.0));
+        let main = ds.series.keys().next().cloned();
+        let load = |source: &str, reference: f64, kept: u8| LoadRow {
+            source: source.into(),
+            reference_ns: Some(reference),
+            max_drift_pct: Some(3.0),
+            kept,
+            ..LoadRow::default()
+        };
+        let loads = [
+            load("guest-uml", 54.0, 1),
+            load("guest-uml", 50.0, 0),
+            load("guest-uml", 55.0, 1),
+            load("guest-icount", 600.0, 0),
+        ];
+        let v = set_aside(&loads, main.as_ref()).expect("kept loads");
+        assert_eq!(v.get_attr("aside").unwrap().as_usize(), Some(1));
+        assert_eq!(v.get_attr("run").unwrap().as_usize(), Some(3));
+        assert_eq!(v.get_attr("lo").unwrap().to_string(), "54.0");
+        assert!(set_aside(&loads[1..2], main.as_ref()).is_none());
     }
 
     #[test]

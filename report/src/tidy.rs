@@ -304,12 +304,29 @@ pub struct RunRow {
     /// The host's memory latencies around the boot (bench.sh's probe): within L3, past it.
     pub mem_l3_ns: Option<f64>,
     pub mem_dram_ns: Option<f64>,
-    /// The load reference (module/reference.rs), ns per spinlock pair: the median of the
-    /// boot's loads' levels, and the lowest and highest of them (scripts/quiet.sh).
-    pub ref_pair_ns: Option<f64>,
-    pub ref_pair_ns_min: Option<f64>,
-    pub ref_pair_ns_max: Option<f64>,
 }
+/// One real-CPU load from loads.csv (scripts/quiet.sh select): its own reference level, and
+/// whether it was kept (within the drift allowed of its plan's median) or set aside.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoadRow {
+    pub source: String,
+    pub boot: Option<u32>,
+    pub load: Option<u32>,
+    pub plan: Option<u32>,
+    pub reference_ns: Option<f64>,
+    pub plan_median_ns: Option<f64>,
+    pub max_drift_pct: Option<f64>,
+    pub kept: u8,
+}
+impl Row for LoadRow {
+    const NAME: &'static str = "loads";
+    const REQUIRED: usize = 1;
+    fn check(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
 impl Row for RunRow {
     const NAME: &'static str = "runs";
     const REQUIRED: usize = 1;

@@ -15,58 +15,71 @@ check() { # NAME WANT GOT
   else failed=$((failed + 1)); echo "FAIL - $1: want '$2', got '$3'"; fi
 }
 
-# levels: each load's level is the median of its configurations' reference medians.
-cat >"$tmp/boot.log" <<'EOF'
-[    0.1] lockclass_bench: start strategies=noop modes=lookup
-[    0.2] lockclass_bench: reference mode=lookup threads=1 sites=64 pairs=32768 median_ns=50.000 min_ns=49.0 max_ns=51.0
-[    0.3] lockclass_bench: reference mode=init threads=1 sites=64 pairs=32768 median_ns=52.000 min_ns=49.0 max_ns=53.0
-[    0.4] lockclass_bench: reference mode=acquire threads=1 sites=64 pairs=32768 median_ns=51.000 min_ns=49.0 max_ns=51.0
-[    0.5] lockclass_bench: start strategies=noop modes=lookup
-[    0.6] lockclass_bench: reference mode=lookup threads=1 sites=1024 pairs=32768 median_ns=55.000 min_ns=54.0 max_ns=56.0
-[    0.7] lockclass_bench: reference mode=lookup threads=1 sites=1 pairs=32768 median_ns=54.000 min_ns=53.0 max_ns=55.0
-EOF
-check "levels: median, lowest and highest of the loads' levels" "52.75,51.00,54.50" "$("$Q" levels "$tmp/boot.log")"
-check "levels: a log without reference lines gives empty fields" ",," "$("$Q" levels /dev/null)"
+# select: a boot's log, two plans (its insmod lines) loaded twice each; LEVELS gives the
+# reference medians of each load's configurations, "a b c|d e|..." in load order.
+boot_log() { # FILE PLAN1_LEVELS PLAN2_LEVELS PLAN1_LEVELS PLAN2_LEVELS
+  local f=$1 l=0; shift
+  for refs in "$@"; do
+    l=$((l + 1))
+    if [ $((l % 2)) = 1 ]; then plan="strategy=all mode=lookup,init sites=64"; else plan="strategy=noop mode=lookup sites=1024,1"; fi
+    echo "lockclass-guest: insmod /lockclass_bench.ko $plan lockdep_classes=$((240 + l))"
+    echo "[    0.1] lockclass_bench: start strategies=noop modes=lookup"
+    for r in $refs; do echo "[    0.2] lockclass_bench: reference mode=lookup threads=1 sites=64 pairs=32768 median_ns=$r min_ns=1 max_ns=99"; done
+  done >"$f"
+}
+mkdir -p "$tmp/raw"
+for b in 1 2 3 4; do boot_log "$tmp/raw/guest-uml-lockdep-boot$b.log" "50 52 51" "60 60" "51 51 52" "60 61 60"; done
+sel() { "$Q" select 3 "${1:-2}" "$tmp/loads.csv" "$tmp"/raw/guest-uml-lockdep-boot*.log; }
+check "select: a steady run keeps every load" "" "$(sel)"
+check "  ... one row per load, a load's level the median of its configurations'" \
+  "guest-uml,2,1,1,51.00,51.00,3,1" "$(grep '^guest-uml,2,1,' "$tmp/loads.csv")"
+check "  ... each plan against its own median" "guest-uml,2,2,2,60.00,60.00,3,1" "$(grep '^guest-uml,2,2,' "$tmp/loads.csv")"
+boot_log "$tmp/raw/guest-uml-lockdep-boot3.log" "50 52 51" "60 60" "54 53 53" "61 60"
+check "select: a load 4 % slow is set aside; its boot keeps one of two, so it is repeated" \
+  "3: plan 1: 1 of 2 loads within 3 % of its median reference 51.00 ns;" "$(sel)"
+check "  ... and loads.csv says which" "guest-uml,3,3,1,53.00,51.00,3,0" "$(grep '^guest-uml,3,3,' "$tmp/loads.csv")"
+check "select: with one load per plan enough, the boot stands" "" "$(sel 1)"
+boot_log "$tmp/raw/guest-uml-lockdep-boot3.log" "50 52 51" "57 58" "51 51 52" "61 60"
+check "select: so is a load 4 % fast" \
+  "3: plan 2: 1 of 2 loads within 3 % of its median reference 60.00 ns;" "$(sel)"
+check "select: a log without reference lines writes nothing and repeats nothing" "" \
+  "$("$Q" select 3 2 "$tmp/none.csv" /dev/null; cat "$tmp/none.csv" 2>/dev/null)"
 
-# gate: six boots; row BOOT REFSCALE LEVEL LO HI L3 DRAM.
+# gate: six boots of runs.csv.
 runs() {
-  echo "source,boot,other_cpu_pct,refscale_lock_ns,ref_pair_ns,ref_pair_ns_min,ref_pair_ns_max,mem_l3_ns,mem_dram_ns,log"
-  echo "guest-icount,1,0,652,,,,,,raw/guest-icount-lockdep.log"
+  echo "source,boot,other_cpu_pct,refscale_lock_ns,mem_l3_ns,mem_dram_ns,log"
+  echo "guest-icount,1,0,652,,,raw/guest-icount-lockdep.log"
   for b in 1 2 3 4 5 6; do
-    local rs=36.5 lvl=54.0 lo=53.5 hi=54.6 l3=45 dram=230
+    local rs=36.5 l3=45 dram=230
     case "$b:${1:-}" in
       4:refscale) rs=41.0 ;;
-      4:slow-load) hi=56.9 ;;
-      2:fast-load) lo=51.9 ;;
       3:l3) l3=53 ;;
+      5:dram) dram=300 ;;
     esac
-    echo "guest-uml,$b,0.1,$rs,$lvl,$lo,$hi,$l3,$dram,raw/guest-uml-lockdep-boot$b.log"
+    echo "guest-uml,$b,0.1,$rs,$l3,$dram,raw/guest-uml-lockdep-boot$b.log"
   done
 }
-gate() { "$Q" gate "$tmp/runs.csv" "$tmp/ref" "$tmp/quiet.out" 3; }
+gate() { "$Q" gate "$tmp/runs.csv" "$tmp/ref" "$tmp/quiet.out"; }
 echo "44,240" >"$tmp/ref"
 runs >"$tmp/runs.csv"
 check "gate: a quiet, steady run repeats nothing" "" "$(gate)"
 check "  ... and the host's record keeps the lower latencies" "44,230" "$(cat "$tmp/quiet.out")"
-runs slow-load >"$tmp/runs.csv"
-check "gate: a load 5 % slower than the run's median repeats its boot" \
-  "4: load reference 53.5-56.9 ns (run median 54, within 3 % wanted)" "$(gate)"
-runs fast-load >"$tmp/runs.csv"
-check "gate: so does a load 4 % faster" \
-  "2: load reference 51.9-54.6 ns (run median 54, within 3 % wanted)" "$(gate)"
 runs refscale >"$tmp/runs.csv"
 check "gate: refscale's pair 12 % above the quietest boot repeats the boot" \
   "4: refscale pair 41.0 ns (quiet 36.5)" "$(gate)"
 runs l3 >"$tmp/runs.csv"
 check "gate: an L3 latency 20 % above the host's record repeats the boot" \
   "3: L3 latency 53 ns (quiet 44)" "$(gate)"
+runs dram >"$tmp/runs.csv"
+check "gate: a memory latency 30 % above the run's lowest repeats the boot" \
+  "5: memory latency 300 ns (quiet 230)" "$(gate)"
 rm -f "$tmp/ref"
 runs >"$tmp/runs.csv"
 check "gate: without a record, the run's own lowest latencies are the quiet ones" "" "$(gate)"
 check "  ... and become the record" "45,230" "$(cat "$tmp/quiet.out")"
-# A runs.csv written before the load reference existed: the other checks still apply.
-runs refscale | cut -d, -f1-4,8- >"$tmp/runs.csv"
-check "gate: a runs.csv without the load reference still gets the other checks" \
+# A runs.csv from before the memory probe: the refscale check still applies.
+runs refscale | cut -d, -f1-4,7 >"$tmp/runs.csv"
+check "gate: a runs.csv without memory latencies still gets the refscale check" \
   "4: refscale pair 41.0 ns (quiet 36.5)" "$(gate)"
 
 echo "$passed passed, $failed failed"
