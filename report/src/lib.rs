@@ -11,6 +11,8 @@ pub mod merge;
 pub mod page;
 pub mod plots;
 pub mod render;
+pub mod runs;
 pub mod source;
+pub mod steadiness;
 pub mod tables;
 pub mod tidy;

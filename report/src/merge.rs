@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::fsutil::write_atomic;
+use crate::runs::RunRow;
 use crate::tidy::*;
 
 struct Input {

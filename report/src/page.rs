@@ -13,9 +13,9 @@ use minijinja::{context, Environment, Value};
 
 use crate::aggregate::{median_of, CellKey, Dataset};
 use crate::decided::{self, share_interval};
-use crate::tables;
 pub use crate::tables::{num, wrong, Inputs, SITES};
 use crate::tidy::PrecisionRow;
+use crate::{steadiness, tables};
 
 /// `strategy`'s precision faults that `pool` (the recommendation) does not share, and those it
 /// does, as "missed `scenario`".
@@ -126,7 +126,7 @@ pub fn context(ds: &Dataset, inp: &Inputs, plots: &[(String, String)], no_plots:
         loads => info.map(|i| (i.loads.len(), i.boots.len())),
         kernels => kernels,
         summary => tables::summary(ds, main.as_ref(), inp),
-        steadiness => tables::steadiness(ds, main.as_ref(), &inp.loads),
+        steadiness => steadiness::steadiness(ds, main.as_ref(), &inp.loads),
         sites => SITES,
         fallbacks => fallbacks,
         classes => classes,
