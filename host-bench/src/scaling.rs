@@ -16,9 +16,11 @@ use crate::strategy::{self, HostStrategy, Visit};
 use std::hint::black_box;
 use std::time::Duration;
 
-/// Rounds per configuration (odd: the median is one of them; 41 give an exact 95 % interval
-/// between the 14th and 28th ratios, where 21 gave the 6th and 16th).
-pub const ROUNDS: usize = 41;
+/// Rounds per configuration (odd: the median is one of them). Contended locks' ratios spread
+/// widely from round to round (`spinlock` at 64 sites: 1.0-2.5x), so 41 rounds left its
+/// median's exact 95 % interval at -13/+7 %; 161 narrow it to about half (between the 69th
+/// and 93rd ratios), for about a minute of the export.
+pub const ROUNDS: usize = 161;
 /// Target length of a one-thread batch.
 const BATCH: Duration = Duration::from_millis(10);
 /// Site counts measured.
