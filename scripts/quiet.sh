@@ -34,6 +34,7 @@ case ${1:-} in
   select)
     [ $# -ge 5 ] || { echo "usage: quiet.sh select MAX_DRIFT_PCT MIN_LOADS OUT_CSV LOG..." >&2; exit 2; }
     drift=$2 min=$3 out=$4; shift 4
+    rm -f "$out"
     awk -v drift="$drift" -v min="$min" -v out="$out" "$MEDIAN"'
       FNR == 1 { boot = FILENAME; sub(/.*boot/, "", boot); sub(/[^0-9].*/, "", boot); boots[boot] = 1; n = 0; np = 0; split("", planof) }
       /lockclass-guest: insmod \/lockclass_bench\.ko / { p = $0; sub(/.*insmod /, "", p); sub(/ lockdep_classes=.*/, "", p)
@@ -56,7 +57,9 @@ case ${1:-} in
             printf "guest-uml,%s,%d,%d,%s,%s,%s,%d\n", b, l, p, ((b, l) in lv) ? sprintf("%.2f", lv[b, l]) : "", (p in mid) ? sprintf("%.2f", mid[p]) : "", drift, k > out }
           why = ""
           for (p in tried) if (kept[p] + 0 < min) why = why sprintf(" plan %d: %d of %d loads within %s %% of its median reference %s ns;", p, kept[p], tried[p], drift, (p in mid) ? sprintf("%.2f", mid[p]) : "-")
-          if (why != "") printf "%s:%s\n", b, why } }' "$@" ;;
+          if (why != "") printf "%s:%s\n", b, why } }' "$@"
+    # By boot and load (awk's `for (b in boots)` has no order).
+    if [ -f "$out" ]; then { head -n1 "$out"; tail -n +2 "$out" | sort -t, -k2,2n -k3,3n; } >"$out.sorted" && mv "$out.sorted" "$out"; fi ;;
   gate)
     [ $# = 4 ] || { echo "usage: quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT" >&2; exit 2; }
     awk -F, -v ref="$(cat "$3" 2>/dev/null || true)" -v quiet="$4" '
