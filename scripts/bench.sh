@@ -258,22 +258,24 @@ if [ $guest = 1 ]; then
     step "guest-uml boot $b/$boots ($(elapsed))"
     uml_boot "$b"
   done
-  # Quiet values (scripts/quiet.sh): refscale's pair against the run's quietest boot, the
-  # host's memory latencies against the quietest on record for this kind of host
-  # ($quiet_ref); and each load's own reference against its plan's median over the run's
+  # Quiet values (scripts/quiet.sh): refscale's pair against the run's quietest boot and the
+  # quietest on record for this host kind and kernel ($pair_ref), the host's memory latencies
+  # against the quietest on record for this kind of host ($quiet_ref); and each load's own reference against its plan's median over the run's
   # boots, which sets aside loads the host ran faster or slower than the others (loads.csv).
   # A boot that fails a check, or keeps fewer than $keep loads of a plan, is repeated (four
   # times at most); then the run stops rather than write figures from a busy or drifting host.
+  # refscale's pair depends on the kernel too: its record is per host kind and uml kernel.
+  pair_ref=${quiet_ref%.memprobe}-$(basename "${kdir[uml]:-none}").refscale
   uml_logs() { for ((b = 1; b <= boots; b++)); do echo "$results/raw/guest-uml-lockdep-boot$b.log"; done; }
   for ((pass = 1; pass <= 5 && uml; pass++)); do
     # The gate also writes the quiet memory latencies (the lower of the record's and this
     # run's) to $tmp/quiet, which the host's record takes once no boot is repeated.
-    slow=$( { "$REPO/scripts/quiet.sh" gate "$results/runs.csv" "$quiet_ref" "$tmp/quiet"
+    slow=$( { "$REPO/scripts/quiet.sh" gate "$results/runs.csv" "$quiet_ref" "$tmp/quiet" "$pair_ref" "$tmp/pair"
               mapfile -t logs < <(uml_logs)
               "$REPO/scripts/quiet.sh" select "$max_drift" "$keep" "$results/loads.csv" "${logs[@]}"; } |
             awk -F: '{ why[$1] = why[$1] $2 } END { for (b in why) print b ":" why[b] }' | sort -n)
     [ -n "$slow" ] || break
-    [ $pass -lt 5 ] || die "User-Mode Linux boots stayed off this host's quiet values (runs.csv, loads.csv; quiet memory latencies kept in $quiet_ref):$(printf '\n  boot %s' "$slow")
+    [ $pass -lt 5 ] || die "User-Mode Linux boots stayed off this host's quiet values (runs.csv, loads.csv; quiet values kept in $quiet_ref and $pair_ref):$(printf '\n  boot %s' "$slow")
 the host is not quiet; stop the other work and run again"
     while IFS=: read -r b why; do
       step "guest-uml boot $b read off the host's quiet values:$why repeating it ($(elapsed))"
@@ -290,11 +292,13 @@ the host is not quiet; stop the other work and run again"
       done
     done
   fi
-  # This run's quietest memory latencies join the host's record (the lower of each).
+  # This run's quietest memory latencies and refscale pair join the host's records (the
+  # lower of each).
   if [ -s "$tmp/quiet" ]; then
     mkdir -p "$(dirname "$quiet_ref")"
     mv "$tmp/quiet" "$quiet_ref"
   fi
+  [ ! -s "$tmp/pair" ] || { mkdir -p "$(dirname "$pair_ref")"; mv "$tmp/pair" "$pair_ref"; }
   qemu_runs=(); [ $qemu_guests = 1 ] && qemu_runs+=("icount lockdep" "tcg lockdep")
   [ $plain = 1 ] && qemu_runs+=("icount plain")
   [ $kvm = 1 ] && qemu_runs+=("kvm lockdep")

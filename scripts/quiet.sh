@@ -15,10 +15,12 @@
 #       for each boot where a plan has fewer than MIN_LOADS loads kept: bench.sh repeats that
 #       boot. What decides is never the figures a load took, and fast loads are set aside as
 #       slow ones are.
-#   quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT
+#   quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT [PAIR_REF PAIR_OUT]
 #       Prints "BOOT: why" for each guest-uml boot of RUNS_CSV that shared the host with
 #       something, and nothing for a quiet run:
-#       - refscale's spinlock pair more than 10 % above the run's quietest boot;
+#       - refscale's spinlock pair more than 10 % above the run's quietest boot, or above the
+#         quietest on record for this kind of host and this kernel (PAIR_REF, may be missing;
+#         the lower of the two is written to PAIR_OUT);
 #       - a host memory latency more than 15 % (within L3) or 25 % (past it: its quiet readings
 #         drift by up to 18 % within minutes, docs/guests.md) above the quietest ever recorded
 #         on this kind of host (QUIET_REF, "L3,DRAM"; may be missing).
@@ -61,9 +63,10 @@ case ${1:-} in
     # By boot and load (awk's `for (b in boots)` has no order).
     if [ -f "$out" ]; then { head -n1 "$out"; tail -n +2 "$out" | sort -t, -k2,2n -k3,3n; } >"$out.sorted" && mv "$out.sorted" "$out"; fi ;;
   gate)
-    [ $# = 4 ] || { echo "usage: quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT" >&2; exit 2; }
-    awk -F, -v ref="$(cat "$3" 2>/dev/null || true)" -v quiet="$4" '
-      FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; split(ref, r, ","); l3 = r[1]; dram = r[2]; next }
+    [ $# = 4 ] || [ $# = 6 ] || { echo "usage: quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT [PAIR_REF PAIR_OUT]" >&2; exit 2; }
+    awk -F, -v ref="$(cat "$3" 2>/dev/null || true)" -v quiet="$4" \
+      -v pair_ref="$( [ $# = 6 ] && cat "$5" 2>/dev/null || true)" -v pair_out="${6:-}" '
+      FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; split(ref, r, ","); l3 = r[1]; dram = r[2]; min = pair_ref; next }
       function low(cur, v) { return cur == "" || v < cur ? v : cur }
       # A column older runs.csv files lack reads empty (not $0).
       function col(name) { return (name in c) ? $c[name] : "" }
@@ -72,6 +75,7 @@ case ${1:-} in
         if (rs[b] != "") min = low(min, rs[b]); if (m3[b] != "") l3 = low(l3, m3[b]); if (md[b] != "") dram = low(dram, md[b]) }
       END {
         if (l3 != "") printf "%s,%s\n", l3, dram > quiet
+        if (pair_out != "" && min != "") print min > pair_out
         for (b in boots) {
           why = ""
           if (rs[b] != "" && rs[b] > 1.10 * min) why = why sprintf(" refscale pair %s ns (quiet %s)", rs[b], min)

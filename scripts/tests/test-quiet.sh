@@ -77,6 +77,21 @@ rm -f "$tmp/ref"
 runs >"$tmp/runs.csv"
 check "gate: without a record, the run's own lowest latencies are the quiet ones" "" "$(gate)"
 check "  ... and become the record" "45,230" "$(cat "$tmp/quiet.out")"
+# The pair's record for this host and kernel: a run busy from its first boot to its last.
+runs >"$tmp/runs.csv"
+echo "33.0" >"$tmp/pair"
+check "gate: every boot's pair 11 % above the host's record repeats them all" "1 2 3 4 5 6" \
+  "$("$Q" gate "$tmp/runs.csv" "$tmp/ref" "$tmp/quiet.out" "$tmp/pair" "$tmp/pair.out" | cut -d: -f1 | sort -n | paste -sd' ')"
+check "  ... naming the record" "1: refscale pair 36.5 ns (quiet 33.0)" \
+  "$("$Q" gate "$tmp/runs.csv" "$tmp/ref" "$tmp/quiet.out" "$tmp/pair" "$tmp/pair.out" | grep '^1:')"
+check "  ... and keeping it" "33.0" "$(cat "$tmp/pair.out")"
+echo "36.0" >"$tmp/pair"
+check "gate: a run within 10 % of the record passes, and the record stays the lower" "|36.0" \
+  "$("$Q" gate "$tmp/runs.csv" "$tmp/ref" "$tmp/quiet.out" "$tmp/pair" "$tmp/pair.out")|$(cat "$tmp/pair.out")"
+rm -f "$tmp/pair"
+check "gate: without a record, the run's quietest pair becomes it" "|36.5" \
+  "$("$Q" gate "$tmp/runs.csv" "$tmp/ref" "$tmp/quiet.out" "$tmp/pair" "$tmp/pair.out")|$(cat "$tmp/pair.out")"
+
 # A runs.csv from before the memory probe: the refscale check still applies.
 runs refscale | cut -d, -f1-4,7 >"$tmp/runs.csv"
 check "gate: a runs.csv without memory latencies still gets the refscale check" \
