@@ -217,7 +217,8 @@ for sc in "${scenario_list[@]}"; do
       reported-other) expect_args=(--expect 'WARNING: |INFO: trying to register non-static key') ;;
     esac
     [ -z "$clash" ] || expect_args+=(--expect "$NAME_CLASH")
-    if ! "$REPO/scripts/check-log.sh" "$log" "${expect_args[@]}" >"$raw/$sc.$st.check" 2>&1; then
+    # From the log's own directory: the .check names the log, not the run's staging directory.
+    if ! (cd "$(dirname "$log")" && "$REPO/scripts/check-log.sh" "$(basename "$log")" "${expect_args[@]}") >"$raw/$sc.$st.check" 2>&1; then
       guest_note="${guest_note:+$guest_note; }unexpected kernel report (see $sc.$st.check)"
     fi
     note=''
