@@ -273,9 +273,10 @@ if [ $guest = 1 ]; then
     slow=$( { "$REPO/scripts/quiet.sh" gate "$results/runs.csv" "$quiet_ref" "$tmp/quiet" "$pair_ref" "$tmp/pair"
               mapfile -t logs < <(uml_logs)
               "$REPO/scripts/quiet.sh" select "$max_drift" "$keep" "$results/loads.csv" "${logs[@]}"; } |
-            awk -F: '{ why[$1] = why[$1] $2 } END { for (b in why) print b ":" why[b] }' | sort -n)
+            awk '{ b = $0; sub(/:.*/, "", b); w = $0; sub(/^[^:]*:/, "", w); why[b] = why[b] w }
+                 END { for (b in why) print b ":" why[b] }' | sort -n)
     [ -n "$slow" ] || break
-    [ $pass -lt 5 ] || die "User-Mode Linux boots stayed off this host's quiet values (runs.csv, loads.csv; quiet values kept in $quiet_ref and $pair_ref):$(printf '\n  boot %s' "$slow")
+    [ $pass -lt 5 ] || die "User-Mode Linux boots stayed off this host's quiet values (runs.csv, loads.csv; quiet values kept in $quiet_ref and $pair_ref):$(printf '\n%s' "$slow" | sed 's/^\([0-9]\)/  boot \1/')
 the host is not quiet; stop the other work and run again"
     while IFS=: read -r b why; do
       step "guest-uml boot $b read off the host's quiet values:$why repeating it ($(elapsed))"
