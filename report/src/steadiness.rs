@@ -78,7 +78,10 @@ fn set_aside(loads: &[LoadRow], main: Option<&Series>) -> Option<Value> {
         run => rows.len(),
         lo => num(lo),
         hi => num(hi),
-        drift => rows.iter().find_map(|r| r.max_drift_pct).map(num),
+        // A whole percentage as bench.sh takes it ("3", not "3.00").
+        drift => rows.iter().find_map(|r| r.max_drift_pct).map(|d| {
+            if d.fract() == 0.0 { format!("{d:.0}") } else { num(d) }
+        }),
     })
 }
 
@@ -157,6 +160,7 @@ mod tests {
         assert_eq!(v.get_attr("aside").unwrap().as_usize(), Some(1));
         assert_eq!(v.get_attr("run").unwrap().as_usize(), Some(3));
         assert_eq!(v.get_attr("lo").unwrap().to_string(), "54.0");
+        assert_eq!(v.get_attr("drift").unwrap().to_string(), "3");
         assert!(set_aside(&loads[1..2], main.as_ref()).is_none());
     }
 
