@@ -2,9 +2,9 @@
 
 //! The load's own quiet check: a reference batch, refscale's spinlock pair (helpers.c), timed
 //! once per round beside the strategies' batches and reported per configuration (`reference`
-//! lines). It is in no strategy and no comparison: scripts/bench.sh repeats a boot in which
-//! some load read it off the run's median, so what marks a load as disturbed is never the
-//! figures the load took. Timing only, like `workload`; calibration sizes it, the harness
+//! lines). It is in no strategy and no comparison: scripts/quiet.sh sets aside a load whose
+//! level lies off its plan's median over the run, so what marks a load as disturbed is never
+//! the figures the load took. Timing only, like `workload`; calibration sizes it, the harness
 //! runs it.
 
 use crate::glue;

@@ -222,15 +222,20 @@ impl Report {
         Some((median, ps[0], ps[ps.len() - 1]))
     }
 
+    /// The slot after the strategies': the reference batch's.
+    fn reference_slot(&self) -> usize {
+        self.configs.len()
+    }
+
     /// The reference batch's ps per pair in one round (not a warm-up round).
     pub(crate) fn reference(&mut self, ps_per_pair: u64) {
-        self.keep(self.nruns.len() - 1, ps_per_pair);
+        self.keep(self.reference_slot(), ps_per_pair);
     }
 
     /// The configuration's `reference` line: the reference pair's median, min and max over
     /// its rounds, which scripts/bench.sh compares with the host's quiet value.
     pub(crate) fn end_reference(&mut self, mode: Mode, threads: u32, sites: u32, pairs: u64) {
-        let Some((median, min, max)) = self.take_spread(self.nruns.len() - 1) else {
+        let Some((median, min, max)) = self.take_spread(self.reference_slot()) else {
             return;
         };
         pr_info!(

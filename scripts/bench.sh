@@ -259,12 +259,12 @@ if [ $guest = 1 ]; then
     uml_boot "$b"
   done
   # Quiet values (scripts/quiet.sh): refscale's pair against the run's quietest boot and the
-  # quietest on record for this host kind and kernel ($pair_ref), the host's memory latencies
-  # against the quietest on record for this kind of host ($quiet_ref); and each load's own reference against its plan's median over the run's
+  # quietest on record for this host kind and kernel ($pair_ref; the pair depends on the
+  # kernel too), the host's memory latencies against the quietest on record for this kind of
+  # host ($quiet_ref); and each load's own reference against its plan's median over the run's
   # boots, which sets aside loads the host ran faster or slower than the others (loads.csv).
   # A boot that fails a check, or keeps fewer than $keep loads of a plan, is repeated (four
   # times at most); then the run stops rather than write figures from a busy or drifting host.
-  # refscale's pair depends on the kernel too: its record is per host kind and uml kernel.
   pair_ref=${quiet_ref%.memprobe}-$(basename "${kdir[uml]:-none}").refscale
   uml_logs() { for ((b = 1; b <= boots; b++)); do echo "$results/raw/guest-uml-lockdep-boot$b.log"; done; }
   for ((pass = 1; pass <= 5 && uml; pass++)); do
@@ -284,14 +284,9 @@ the host is not quiet; stop the other work and run again"
     done <<<"$slow"
   done
   # Only the kept loads' figures go on (every load stays in its raw log and in loads.csv).
-  if [ $uml = 1 ]; then
-    for ((b = 1; b <= boots; b++)); do
-      for f in "$results/guest-uml-lockdep-boot$b.csv" "$results/guest-uml-lockdep-boot$b.stats.csv"; do
-        awk -F, -v b="$b" 'NR == FNR { if ($2 == b && $8 == 0) drop[$3] = 1; next }
-          FNR == 1 { for (i = 1; i <= NF; i++) if ($i == "load") c = i; print; next }
-          !($c in drop)' "$results/loads.csv" "$f" >"$f.kept" && mv "$f.kept" "$f"
-      done
-    done
+  if [ $uml = 1 ] && [ -f "$results/loads.csv" ]; then
+    kept=(); for ((b = 1; b <= boots; b++)); do kept+=("$results/guest-uml-lockdep-boot$b".{csv,stats.csv}); done
+    "$REPO/scripts/quiet.sh" keep "$results/loads.csv" "${kept[@]}"
   fi
   # This run's quietest memory latencies and refscale pair join the host's records (the
   # lower of each).

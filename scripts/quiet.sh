@@ -15,6 +15,9 @@
 #       for each boot where a plan has fewer than MIN_LOADS loads kept: bench.sh repeats that
 #       boot. What decides is never the figures a load took, and fast loads are set aside as
 #       slow ones are.
+#   quiet.sh keep LOADS_CSV CSV...
+#       Drops from each CSV (tidy data or stats: columns `boot` and `load`) the rows of the
+#       loads LOADS_CSV marks set aside (kept=0), in place. Raw logs keep every load.
 #   quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT [PAIR_REF PAIR_OUT]
 #       Prints "BOOT: why" for each guest-uml boot of RUNS_CSV that shared the host with
 #       something, and nothing for a quiet run:
@@ -62,6 +65,17 @@ case ${1:-} in
           if (why != "") printf "%s:%s\n", b, why } }' "$@"
     # By boot and load (awk's `for (b in boots)` has no order).
     if [ -f "$out" ]; then { head -n1 "$out"; tail -n +2 "$out" | sort -t, -k2,2n -k3,3n; } >"$out.sorted" && mv "$out.sorted" "$out"; fi ;;
+  keep)
+    [ $# -ge 2 ] || { echo "usage: quiet.sh keep LOADS_CSV CSV..." >&2; exit 2; }
+    loads=$2; shift 2
+    for f in "$@"; do
+      awk -F, 'FNR == 1 { split("", c); for (i = 1; i <= NF; i++) c[$i] = i
+          if (!("boot" in c) || !("load" in c)) { print FILENAME ": no boot and load columns" > "/dev/stderr"; exit 1 }
+          if (NR != FNR) print; next }
+        NR == FNR { if ($c["kept"] == 0) drop[$c["boot"], $c["load"]] = 1; next }
+        !(($c["boot"], $c["load"]) in drop)' "$loads" "$f" >"$f.kept" || { rm -f "$f.kept"; exit 1; }
+      mv "$f.kept" "$f"
+    done ;;
   gate)
     [ $# = 4 ] || [ $# = 6 ] || { echo "usage: quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT [PAIR_REF PAIR_OUT]" >&2; exit 2; }
     awk -F, -v ref="$(cat "$3" 2>/dev/null || true)" -v quiet="$4" \

@@ -52,7 +52,8 @@ pub struct LoadRow {
     pub plan: Option<u32>,
     pub reference_ns: Option<f64>,
     pub plan_median_ns: Option<f64>,
-    pub max_drift_pct: Option<f64>,
+    /// As bench.sh was given it (`--max-load-drift`).
+    pub max_drift_pct: String,
     pub kept: u8,
 }
 impl Row for LoadRow {

@@ -45,6 +45,19 @@ check "select: so is a load 4 % fast" \
 check "select: a log without reference lines writes nothing and repeats nothing" "" \
   "$("$Q" select 3 2 "$tmp/none.csv" /dev/null; cat "$tmp/none.csv" 2>/dev/null)"
 
+# keep: the set-aside loads' rows leave the data and stats CSVs, matched by boot and load.
+printf 'source,boot,load,plan,reference_ns,plan_median_ns,max_drift_pct,kept\nguest-uml,1,1,1,51,51,3,1\nguest-uml,1,2,1,56,51,3,0\nguest-uml,2,2,1,51,51,3,1\n' >"$tmp/k.csv"
+printf 'strategy,ns_per_op,boot,load\nmutex,10,1,1\nmutex,12,1,2\nmutex,11,2,2\npool,1,1,2\n' >"$tmp/data.csv"
+printf 'source,strategy,classes,boot,load\nguest-uml,mutex,64,1,2\nguest-uml,mutex,64,2,1\n' >"$tmp/stats.csv"
+"$Q" keep "$tmp/k.csv" "$tmp/data.csv" "$tmp/stats.csv"
+check "keep: boot 1's load 2 leaves the data, header and other loads stay" \
+  "strategy,ns_per_op,boot,load|mutex,10,1,1|mutex,11,2,2" "$(paste -sd'|' "$tmp/data.csv")"
+check "  ... and the stats, whatever their columns' order" "source,strategy,classes,boot,load|guest-uml,mutex,64,2,1" \
+  "$(paste -sd'|' "$tmp/stats.csv")"
+printf 'source,boot,type,run,ns_per_op\nguest-uml,1,lock,1,36.5\n' >"$tmp/cal.csv"
+check "keep: a CSV without a load column is refused and left as it was" "1|source,boot,type,run,ns_per_op|guest-uml,1,lock,1,36.5" \
+  "$("$Q" keep "$tmp/k.csv" "$tmp/cal.csv" 2>/dev/null; echo $?)|$(paste -sd'|' "$tmp/cal.csv")"
+
 # gate: six boots of runs.csv.
 runs() {
   echo "source,boot,other_cpu_pct,refscale_lock_ns,mem_l3_ns,mem_dram_ns,log"
