@@ -8,7 +8,8 @@
 # the concurrent mode), and QEMU icount on a kernel without lockdep (the baseline).
 #
 # usage: scripts/bench.sh [--quick] [--no-host] [--no-guest] [--no-uml] [--no-plain] [--no-qemu]
-#                         [--kvm] [--boots N] [--max-other-cpu PCT] [--max-load-drift PCT] [--out DIR]
+#                         [--kvm] [--boots N] [--max-other-cpu PCT] [--max-load-drift PCT]
+#                         [--max-wait MIN] [--out DIR]
 #   --quick     fewer loops and runs, and criterion's --quick: a fast look, not reference data
 #   --no-host   skip the criterion suite (keeps the host figures already in results/)
 #   --no-guest  skip the guest runs (keeps the guest figures already in results/)
@@ -25,13 +26,15 @@
 #               lies more than PCT % (default 3) from its plan's median over the run is set
 #               aside (loads.csv); a boot left with too few loads of a plan is repeated, up to
 #               4 times, then the run stops (scripts/quiet.sh)
+#   --max-wait MIN  before each User-Mode Linux boot, wait while the host's memory latencies
+#               read busy against this host's record (default: up to 60 min, then the run stops)
 #   --out DIR   write there instead of results/ (a trial run that leaves the reference data alone)
 #
 # The run writes into a staging copy of the output directory and moves it into place only when
 # everything succeeded: a failed or interrupted run leaves the previous results/ as it was.
 . "$(dirname "$0")/common.sh"
 
-quick=0 host=1 guest=1 uml=1 plain=1 qemu_guests=1 kvm=0 boots=6 max_other=5 max_drift=3 results=$REPO/results
+quick=0 host=1 guest=1 uml=1 plain=1 qemu_guests=1 kvm=0 boots=6 max_other=5 max_drift=3 max_wait=60 results=$REPO/results
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;; --no-host) host=0 ;; --no-guest) guest=0 ;; --no-plain) plain=0 ;; --no-uml) uml=0 ;;
@@ -40,7 +43,8 @@ while [ $# -gt 0 ]; do
     --boots) [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--boots wants a positive number"; boots=$2; shift ;;
     --max-other-cpu) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--max-other-cpu wants a percentage"; max_other=$2; shift ;;
     --max-load-drift) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--max-load-drift wants a percentage"; max_drift=$2; shift ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --max-wait) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] || die "--max-wait wants minutes"; max_wait=$2; shift ;;
+    -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift
@@ -247,7 +251,21 @@ if [ $guest = 1 ]; then
     "$memprobe" $MEMPROBE_KIB | awk '{ print $2 }' | paste -sd, >>"$tmp/mem.$1.all"
     awk -F, '{ for (i = 1; i <= 2; i++) if ($i > m[i]) m[i] = $i } END { printf "%s,%s", m[1], m[2] }' "$tmp/mem.$1.all" >"$tmp/mem.$1"
   }
+  # wait_quiet: a boot on a host whose other tenants keep its caches busy would only be
+  # repeated, so first wait (progress every try) until the probe reads near the record.
+  wait_quiet() {
+    local start=$SECONDS why l3 dram
+    # shellcheck disable=SC2086 # two sizes
+    while read -r l3 dram < <("$memprobe" $MEMPROBE_KIB | awk '{ print $2 }' | paste -sd' ') &&
+      why=$("$REPO/scripts/quiet.sh" busy "$quiet_ref" "$l3" "$dram") && [ -n "$why" ]; do
+      [ $((SECONDS - start)) -lt $((max_wait * 60)) ] ||
+        die "the host stayed busy for $max_wait min, $why; stop the other work and run again"
+      step "the host reads busy, $why: waiting for it to quiet ($(((SECONDS - start) / 60)) of $max_wait min)"
+      sleep 60
+    done
+  }
   uml_boot() { # BOOT
+    wait_quiet
     rm -f "$tmp/mem.guest-uml-lockdep-boot$1"*
     mem_probe "guest-uml-lockdep-boot$1"
     run_source guest-uml uml "$1" "guest-uml-lockdep-boot$1" "$tmp/uml.sh"

@@ -28,12 +28,22 @@
 #         drift by up to 18 % within minutes, docs/guests.md) above the quietest ever recorded
 #         on this kind of host (QUIET_REF, "L3,DRAM"; may be missing).
 #       Writes the lower of QUIET_REF's and this run's memory latencies to QUIET_OUT.
+#   quiet.sh busy QUIET_REF L3_NS DRAM_NS
+#       Prints why the host reads busy now (the memory latencies just probed, against the
+#       record by gate's bounds), and nothing when it reads quiet or there is no record:
+#       bench.sh waits before a real-CPU boot until this prints nothing.
 set -euo pipefail
 
 # median(a, n): sorts a[1..n] in place (insertion sort: a handful of values).
 MEDIAN='function median(a, n,   i, j, t) {
   for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
   return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }'
+# memwhy(l3, dram, quiet_l3, quiet_dram): why these memory latencies read busy, or "". Past the
+# L3 the bound is wider: quiet readings there drift by up to 18 % within minutes (docs/guests.md).
+MEMWHY='function memwhy(l3, dram, ql3, qdram,   w) { w = ""
+  if (l3 != "" && ql3 != "" && l3 > 1.15 * ql3) w = w sprintf(" L3 latency %s ns (quiet %s)", l3, ql3)
+  if (dram != "" && qdram != "" && dram > 1.25 * qdram) w = w sprintf(" memory latency %s ns (quiet %s)", dram, qdram)
+  return w }'
 
 case ${1:-} in
   select)
@@ -79,7 +89,7 @@ case ${1:-} in
   gate)
     [ $# = 4 ] || [ $# = 6 ] || { echo "usage: quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT [PAIR_REF PAIR_OUT]" >&2; exit 2; }
     awk -F, -v ref="$(cat "$3" 2>/dev/null || true)" -v quiet="$4" \
-      -v pair_ref="$( [ $# = 6 ] && cat "$5" 2>/dev/null || true)" -v pair_out="${6:-}" '
+      -v pair_ref="$( [ $# = 6 ] && cat "$5" 2>/dev/null || true)" -v pair_out="${6:-}" "$MEMWHY"'
       FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; split(ref, r, ","); l3 = r[1]; dram = r[2]; min = pair_ref; next }
       function low(cur, v) { return cur == "" || v < cur ? v : cur }
       # A column older runs.csv files lack reads empty (not $0).
@@ -93,8 +103,11 @@ case ${1:-} in
         for (b in boots) {
           why = ""
           if (rs[b] != "" && rs[b] > 1.10 * min) why = why sprintf(" refscale pair %s ns (quiet %s)", rs[b], min)
-          if (m3[b] != "" && m3[b] > 1.15 * l3) why = why sprintf(" L3 latency %s ns (quiet %s)", m3[b], l3)
-          if (md[b] != "" && md[b] > 1.25 * dram) why = why sprintf(" memory latency %s ns (quiet %s)", md[b], dram)
+          why = why memwhy(m3[b], md[b], l3, dram)
           if (why != "") printf "%s:%s\n", b, why } }' "$2" ;;
-  *) echo "usage: quiet.sh select MAX_DRIFT_PCT MIN_LOADS OUT_CSV LOG... | quiet.sh gate RUNS_CSV QUIET_REF QUIET_OUT" >&2; exit 2 ;;
+  busy)
+    [ $# = 4 ] || { echo "usage: quiet.sh busy QUIET_REF L3_NS DRAM_NS" >&2; exit 2; }
+    awk -v ref="$(cat "$2" 2>/dev/null || true)" -v l3="$3" -v dram="$4" "$MEMWHY"'
+      BEGIN { if (split(ref, r, ",") == 2) { w = memwhy(l3, dram, r[1], r[2]); if (w != "") print substr(w, 2) } }' ;;
+  *) echo "usage: quiet.sh select MAX_DRIFT_PCT MIN_LOADS OUT_CSV LOG... | keep LOADS_CSV CSV... | gate RUNS_CSV QUIET_REF QUIET_OUT [PAIR_REF PAIR_OUT] | busy QUIET_REF L3_NS DRAM_NS" >&2; exit 2 ;;
 esac

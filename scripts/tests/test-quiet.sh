@@ -110,5 +110,14 @@ runs refscale | cut -d, -f1-4,7 >"$tmp/runs.csv"
 check "gate: a runs.csv without memory latencies still gets the refscale check" \
   "4: refscale pair 41.0 ns (quiet 36.5)" "$(gate)"
 
+# busy: the host's latencies just probed, before a boot, against the record (gate's bounds).
+echo "44,230" >"$tmp/ref"
+check "busy: latencies near the record read quiet" "" "$("$Q" busy "$tmp/ref" 50 280)"
+check "busy: an L3 latency 3.5 times the record reads busy, and says so" \
+  "L3 latency 154 ns (quiet 44)" "$("$Q" busy "$tmp/ref" 154 240)"
+check "busy: a memory latency 30 % above the record reads busy" \
+  "memory latency 300 ns (quiet 230)" "$("$Q" busy "$tmp/ref" 44 300)"
+check "busy: without a record nothing reads busy (nothing to wait for)" "" "$("$Q" busy "$tmp/none" 154 300)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
