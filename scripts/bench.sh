@@ -251,13 +251,17 @@ if [ $guest = 1 ]; then
     "$memprobe" $MEMPROBE_KIB | awk '{ print $2 }' | paste -sd, >>"$tmp/mem.$1.all"
     awk -F, '{ for (i = 1; i <= 2; i++) if ($i > m[i]) m[i] = $i } END { printf "%s,%s", m[1], m[2] }' "$tmp/mem.$1.all" >"$tmp/mem.$1"
   }
-  # wait_quiet: a boot on a host whose other tenants keep its caches busy would only be
-  # repeated, so first wait (progress every try) until the probe reads near the record.
+  # wait_quiet NAME: a boot on a host whose other tenants keep its caches busy would only be
+  # repeated, so probe (mem_probe) until the host reads near its record, saying so each time;
+  # the quiet probe is the boot's reading before, and busy ones are dropped.
   wait_quiet() {
     local start=$SECONDS why l3 dram
-    # shellcheck disable=SC2086 # two sizes
-    while read -r l3 dram < <("$memprobe" $MEMPROBE_KIB | awk '{ print $2 }' | paste -sd' ') &&
-      why=$("$REPO/scripts/quiet.sh" busy "$quiet_ref" "$l3" "$dram") && [ -n "$why" ]; do
+    while :; do
+      rm -f "$tmp/mem.$1"*
+      mem_probe "$1"
+      IFS=, read -r l3 dram <<<"$(cat "$tmp/mem.$1")"
+      why=$("$REPO/scripts/quiet.sh" busy "$quiet_ref" "$l3" "$dram")
+      [ -n "$why" ] || return 0
       [ $((SECONDS - start)) -lt $((max_wait * 60)) ] ||
         die "the host stayed busy for $max_wait min, $why; stop the other work and run again"
       step "the host reads busy, $why: waiting for it to quiet ($(((SECONDS - start) / 60)) of $max_wait min)"
@@ -265,9 +269,7 @@ if [ $guest = 1 ]; then
     done
   }
   uml_boot() { # BOOT
-    wait_quiet
-    rm -f "$tmp/mem.guest-uml-lockdep-boot$1"*
-    mem_probe "guest-uml-lockdep-boot$1"
+    wait_quiet "guest-uml-lockdep-boot$1"
     run_source guest-uml uml "$1" "guest-uml-lockdep-boot$1" "$tmp/uml.sh"
     mem_probe "guest-uml-lockdep-boot$1"
     runs_row guest-uml uml "$1" "User-Mode Linux" 1 "" "guest-uml-lockdep-boot$1"
